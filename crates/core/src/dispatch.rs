@@ -1,0 +1,679 @@
+//! HTTP-level handling of the bridge route (spec §2–§3, §5–§9, §15.1) and of the original project's local
+//! execute route. Adapters hand over method, raw query string, the signature headers and the raw body;
+//! they get back a status and body bytes (headers are static per bridge), or a [`Run`] to drive through
+//! the user's workflow function, or a trigger call to send.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Map, Value, json};
+
+use crate::discover::{FRAMEWORK_VERSION, discover_text, health_document};
+use crate::engine::{Event, Mode, Run, RunOptions, type_name};
+use crate::error::{ErrorCode, FrameworkError, UserError, wrap_cause};
+use crate::hmac::{SignedBody, Signer};
+use crate::ids;
+use crate::json;
+use crate::liquid::Limits;
+use crate::novu_api::{ApiClient, ApiError, DEFAULT_API_URL};
+use crate::workflow::WorkflowDefinition;
+
+/// The version this library reports as its SDK version.
+pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Default cap on request bodies (project decision: 5 MiB).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 5 << 20;
+
+const GET_ACTIONS: [&str; 3] = ["discover", "health-check", "code"];
+const POST_ACTIONS: [&str; 4] = ["trigger", "execute", "preview", "agent-event"];
+
+/// How a bridge is configured.
+#[derive(Debug, Clone)]
+pub struct BridgeConfig {
+    /// Empty when none is configured.
+    pub secret_key: String,
+    pub strict_authentication: bool,
+    pub api_url: String,
+    /// `novu-framework-server` header value: the adapter's name (`flask`, `fastapi`, `axum`).
+    pub server_name: String,
+    pub max_body_bytes: usize,
+    pub limits: Limits,
+    /// Timeout of calls to the Novu API made by `action=trigger`.
+    pub api_timeout: Duration,
+}
+
+impl Default for BridgeConfig {
+    fn default() -> Self {
+        BridgeConfig {
+            secret_key: String::new(),
+            strict_authentication: true,
+            api_url: DEFAULT_API_URL.into(),
+            server_name: "rust".into(),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            limits: Limits::default(),
+            api_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A request as an adapter sees it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Request<'a> {
+    pub method: &'a str,
+    /// The raw query string, without `?`.
+    pub query: &'a str,
+    /// `novu-signature`.
+    pub signature: Option<&'a str>,
+    /// `x-novu-signature`, accepted when `novu-signature` is absent (older self-hosted Novu sends it).
+    pub legacy_signature: Option<&'a str>,
+    pub body: &'a [u8],
+}
+
+/// Response body bytes: shared for the prebuilt documents, owned otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    Shared(Arc<str>),
+    Owned(String),
+}
+
+impl Body {
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Body::Shared(s) => s.as_bytes(),
+            Body::Owned(s) => s.as_bytes(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    pub status: u16,
+    pub body: Body,
+}
+
+impl Response {
+    fn json(status: u16, value: &Value) -> Response {
+        Response { status, body: Body::Owned(json::stringify(value)) }
+    }
+
+    fn error(e: &FrameworkError) -> Response {
+        Response { status: e.status(), body: Body::Owned(e.body_text()) }
+    }
+}
+
+/// What an adapter must do with a request.
+#[derive(Debug)]
+pub enum Dispatch {
+    /// Send this response.
+    Respond(Response),
+    /// Run the workflow function against this replay, then call [`Bridge::complete`].
+    Run(Box<Run>),
+    /// Send this call to the Novu API (blocking), then send its response.
+    Trigger(TriggerCall),
+}
+
+/// Which route a finished run answers: the bridge (framework error shape) or the local execute route
+/// (`{detail, code}` shape).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    Bridge,
+    Local,
+}
+
+/// A prepared `POST /v1/events/trigger` forwarding an `action=trigger` request (spec §15.1).
+#[derive(Debug)]
+pub struct TriggerCall {
+    client: ApiClient,
+    body: String,
+    expose_stack: bool,
+}
+
+impl TriggerCall {
+    /// The JSON text that will be sent.
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    /// Sends the call and maps the API's answer to the bridge's (spec §15.1).
+    pub fn send(self) -> Response {
+        match self.client.post("/events/trigger", &self.body) {
+            Ok(answer) => {
+                let parsed = json::parse(&answer.body).ok();
+                if answer.is_success() {
+                    return match parsed {
+                        Some(v) => Response::json(200, &v),
+                        None => Response::error(&api_failure(&answer_text(&answer.body), self.expose_stack)),
+                    };
+                }
+                if let Some(e) = parsed.as_ref().and_then(platform_error) {
+                    return Response::error(&e);
+                }
+                let text = parsed.map(|v| json::stringify_pretty(&v, 2)).unwrap_or_else(|| answer_text(&answer.body));
+                Response::error(&api_failure(&format!("Novu API answered {}: {text}", answer.status), self.expose_stack))
+            }
+            Err(e) => Response::error(&api_failure(&api_error_text(&e), self.expose_stack)),
+        }
+    }
+}
+
+fn answer_text(body: &[u8]) -> String {
+    String::from_utf8_lossy(body).chars().take(1000).collect()
+}
+
+fn api_error_text(e: &ApiError) -> String {
+    e.to_string()
+}
+
+fn api_failure(message: &str, expose_stack: bool) -> FrameworkError {
+    let cause = UserError::Exception { message: message.to_string(), stack: None };
+    wrap_cause(ErrorCode::BridgeError, "Unknown BridgeError", &cause, expose_stack)
+}
+
+/// A Novu API error `{statusCode, error, message}` becomes a response with its status, the API's message
+/// in `message` (upstream leaves it empty) and in `data.message`, and `error` as the code.
+fn platform_error(v: &Value) -> Option<FrameworkError> {
+    let status = v.get("statusCode")?.as_u64().filter(|s| (100..600).contains(s))? as u16;
+    let error = v.get("error")?;
+    let message = v.get("message")?;
+    let text = match message {
+        Value::String(s) => s.clone(),
+        other => json::stringify(other),
+    };
+    let code = match error {
+        Value::String(s) => s.clone(),
+        other => json::stringify(other),
+    };
+    Some(FrameworkError::pass_through(status, Some(text), Some(json!({"message": message})), Some(code)))
+}
+
+/// A bridge serving a fixed set of workflows.
+#[derive(Debug)]
+pub struct Bridge {
+    workflows: Vec<Arc<WorkflowDefinition>>,
+    index: HashMap<String, usize>,
+    config: BridgeConfig,
+    signer: Signer,
+    discover: Arc<str>,
+    health: Arc<str>,
+    headers: Vec<(&'static str, String)>,
+}
+
+/// Why a bridge cannot be built.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Bridge {
+    /// Builds a bridge; fails when strict authentication is on without a secret key, or when two
+    /// workflows share an id.
+    pub fn new(workflows: Vec<Arc<WorkflowDefinition>>, config: BridgeConfig) -> Result<Bridge, ConfigError> {
+        if config.strict_authentication && config.secret_key.is_empty() {
+            return Err(ConfigError {
+                code: ErrorCode::MissingSecretKeyError,
+                message: "Strict authentication is on but no secret key is configured: set the NOVU_SECRET_KEY \
+                          environment variable (or pass secret_key), or turn strict authentication off for local \
+                          development with NOVU_STRICT_AUTHENTICATION_ENABLED=false"
+                    .into(),
+            });
+        }
+        let mut index = HashMap::new();
+        for (i, wf) in workflows.iter().enumerate() {
+            if index.insert(wf.id.clone(), i).is_some() {
+                return Err(ConfigError {
+                    code: ErrorCode::WorkflowAlreadyExistsError,
+                    message: FrameworkError::workflow_already_exists(&wf.id).message,
+                });
+            }
+        }
+        let discover: Arc<str> = discover_text(workflows.iter().map(|w| w.as_ref())).into();
+        let health: Arc<str> = json::stringify(&health_document(workflows.iter().map(|w| w.as_ref()), SDK_VERSION)).into();
+        let headers = vec![
+            ("content-type", "application/json".to_string()),
+            ("access-control-allow-origin", "*".to_string()),
+            ("access-control-allow-private-network", "true".to_string()),
+            ("access-control-allow-methods", "GET, POST".to_string()),
+            ("access-control-allow-headers", "*".to_string()),
+            ("access-control-max-age", "604800".to_string()),
+            ("novu-framework-version", FRAMEWORK_VERSION.to_string()),
+            ("novu-framework-sdk", SDK_VERSION.to_string()),
+            ("novu-framework-server", config.server_name.clone()),
+            ("user-agent", format!("novu-framework:v{SDK_VERSION}")),
+        ];
+        let signer = Signer::new(&config.secret_key);
+        Ok(Bridge { workflows, index, config, signer, discover, health, headers })
+    }
+
+    /// The static headers every response carries (spec §2.5).
+    pub fn headers(&self) -> &[(&'static str, String)] {
+        &self.headers
+    }
+
+    pub fn config(&self) -> &BridgeConfig {
+        &self.config
+    }
+
+    pub fn workflows(&self) -> &[Arc<WorkflowDefinition>] {
+        &self.workflows
+    }
+
+    pub fn workflow(&self, id: &str) -> Option<&Arc<WorkflowDefinition>> {
+        self.index.get(id).map(|&i| &self.workflows[i])
+    }
+
+    fn run_options(&self) -> RunOptions {
+        RunOptions { expose_stack: !self.config.strict_authentication, limits: self.config.limits.clone() }
+    }
+
+    /// Handles a bridge request at the current time.
+    pub fn dispatch(&self, request: &Request<'_>) -> Dispatch {
+        self.dispatch_at(request, ids::now_ms())
+    }
+
+    /// Handles a bridge request as if the clock read `now_ms` (spec §2.4, with the project's decisions:
+    /// the method is checked first, OPTIONS needs no signature).
+    pub fn dispatch_at(&self, request: &Request<'_>, now_ms: f64) -> Dispatch {
+        let method = request.method;
+        if !matches!(method, "GET" | "POST" | "OPTIONS") {
+            return respond(Response::error(&FrameworkError::method_not_allowed()));
+        }
+        if method == "OPTIONS" {
+            return respond(Response::json(200, &json!({})));
+        }
+        if request.body.len() > self.config.max_body_bytes {
+            return respond(Response::error(&body_too_large(self.config.max_body_bytes)));
+        }
+        let query = Query::parse(request.query);
+        let action = query.action.as_deref().unwrap_or("health-check");
+        let body = if method == "POST" { Some(ParsedBody::read(request.body)) } else { None };
+        if action != "health-check" && self.config.strict_authentication {
+            let signed = match &body {
+                None => SignedBody::Empty,
+                Some(b) => SignedBody::Post { raw: request.body, parsed: b.value.as_ref() },
+            };
+            let header = request.signature.filter(|s| !s.is_empty()).or(request.legacy_signature);
+            if let Err(e) = self.signer.verify(header, &signed, now_ms) {
+                return respond(Response::error(&e));
+            }
+        }
+        let result = match (method, body) {
+            ("GET", _) => self.get(action, &query),
+            (_, Some(body)) => return self.post(action, &query, body),
+            _ => Err(FrameworkError::method_not_allowed()),
+        };
+        respond(match result {
+            Ok(r) => r,
+            Err(e) => Response::error(&e),
+        })
+    }
+
+    fn get(&self, action: &str, query: &Query) -> Result<Response, FrameworkError> {
+        match action {
+            "health-check" => Ok(Response { status: 200, body: Body::Shared(self.health.clone()) }),
+            "discover" => Ok(Response { status: 200, body: Body::Shared(self.discover.clone()) }),
+            "code" => {
+                let wf_id = query.workflow_id.as_deref().unwrap_or("");
+                let wf = self.workflow(wf_id).ok_or_else(|| FrameworkError::workflow_not_found(wf_id))?;
+                let code = match query.step_id.as_deref() {
+                    None => &wf.code,
+                    Some(step_id) => &wf.step(step_id).ok_or_else(|| FrameworkError::step_not_found(step_id))?.code,
+                };
+                Ok(Response::json(200, &json!({ "code": code })))
+            }
+            other => Err(FrameworkError::invalid_action(other, &GET_ACTIONS)),
+        }
+    }
+
+    fn post(&self, action: &str, query: &Query, body: ParsedBody) -> Dispatch {
+        if !POST_ACTIONS.contains(&action) {
+            return respond(Response::error(&FrameworkError::invalid_action(action, &POST_ACTIONS)));
+        }
+        let value = match body.into_value() {
+            Ok(v) => v,
+            Err(e) => return respond(Response::error(&e)),
+        };
+        match action {
+            "execute" | "preview" => {
+                let mode = if action == "execute" { Mode::Execute } else { Mode::Preview };
+                match self.start_run(mode, query, value) {
+                    Ok(run) => Dispatch::Run(Box::new(run)),
+                    Err(e) => respond(Response::error(&e)),
+                }
+            }
+            "trigger" => match self.trigger_call(query, value) {
+                Ok(call) => Dispatch::Trigger(call),
+                Err(e) => respond(Response::error(&e)),
+            },
+            _ => {
+                let agent = query.agent_id.as_deref().unwrap_or("");
+                respond(Response::json(404, &json!({"error": format!("Agent '{agent}' not registered")})))
+            }
+        }
+    }
+
+    fn start_run(&self, mode: Mode, query: &Query, body: Value) -> Result<Run, FrameworkError> {
+        let wf_id = query.workflow_id.as_deref().unwrap_or("");
+        let wf = self.workflow(wf_id).ok_or_else(|| FrameworkError::workflow_not_found(wf_id))?;
+        // Upstream treats a JSON body that is not an object (an array) as an empty event.
+        let fields = match body {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        let event = Event::from_body(fields)?;
+        let target = query.step_id.clone().unwrap_or_default();
+        Run::new(Arc::clone(wf), mode, target, event, self.run_options())
+    }
+
+    fn trigger_call(&self, query: &Query, body: Value) -> Result<TriggerCall, FrameworkError> {
+        let Value::Object(mut fields) = body else {
+            return Err(FrameworkError::invalid_body(format!(
+                "The trigger request body must be a JSON object like {{\"to\": \"subscriber-id\", \"payload\": {{}}}}, got {}",
+                type_name(&body)
+            )));
+        };
+        if self.config.secret_key.is_empty() {
+            return Err(FrameworkError::missing_secret_key());
+        }
+        // Unlike execute/preview, a `workflowId` in the body wins over the query (spec §15.1).
+        let name = match fields.remove("workflowId") {
+            Some(v) if !v.is_null() => v,
+            _ => Value::String(query.workflow_id.clone().unwrap_or_default()),
+        };
+        let outbound = trigger_body(name, fields);
+        let client = ApiClient::new(&self.config.api_url, &self.config.secret_key, self.config.api_timeout);
+        Ok(TriggerCall { client, body: json::stringify(&outbound), expose_stack: !self.config.strict_authentication })
+    }
+
+    /// Turns the outcome of a run into its response.
+    pub fn complete(&self, run: &mut Run, returned: Result<(), UserError>, route: Route) -> Response {
+        let mode = run.mode();
+        match run.finish(returned) {
+            Ok(body) => Response::json(200, &body),
+            Err(e) if route == Route::Local || mode == Mode::Local => local_error(&e),
+            Err(e) => Response::error(&e),
+        }
+    }
+
+    /// Handles `POST {route}/workflows/<workflow_id>/execute` (the original project's local run): body
+    /// `{to, payload, metadata?, controls?}`; errors answer `{detail, code, errors?}`.
+    pub fn dispatch_local(&self, workflow_id: &str, request: &Request<'_>) -> Dispatch {
+        self.dispatch_local_at(workflow_id, request, ids::now_ms())
+    }
+
+    pub fn dispatch_local_at(&self, workflow_id: &str, request: &Request<'_>, now_ms: f64) -> Dispatch {
+        if request.body.len() > self.config.max_body_bytes {
+            return respond(local_error(&body_too_large(self.config.max_body_bytes)));
+        }
+        let body = ParsedBody::read(request.body);
+        if self.config.strict_authentication {
+            let signed = SignedBody::Post { raw: request.body, parsed: body.value.as_ref() };
+            let header = request.signature.filter(|s| !s.is_empty()).or(request.legacy_signature);
+            if let Err(e) = self.signer.verify(header, &signed, now_ms) {
+                return respond(local_error(&e));
+            }
+        }
+        let Some(wf) = self.workflow(workflow_id) else {
+            let e = FrameworkError::workflow_not_found(workflow_id);
+            let body = json!({"detail": format!("Workflow '{workflow_id}' not found"), "code": e.code.as_str()});
+            return respond(Response::json(404, &body));
+        };
+        let value = match body.into_value() {
+            Ok(v) => v,
+            Err(e) => return respond(local_error(&e)),
+        };
+        match local_run(Arc::clone(wf), value, self.run_options()) {
+            Ok(run) => Dispatch::Run(Box::new(run)),
+            Err(e) => respond(local_error(&e)),
+        }
+    }
+}
+
+/// Starts a local run from a `{to, payload, metadata?, controls?}` object; used by the local execute
+/// route and by `workflow.run()`.
+pub fn local_run(workflow: Arc<WorkflowDefinition>, body: Value, options: RunOptions) -> Result<Run, FrameworkError> {
+    let Value::Object(mut fields) = body else {
+        return Err(FrameworkError::invalid_body(format!(
+            "The request body must be a JSON object like {{\"to\": \"subscriber-id\", \"payload\": {{}}}}, got {}",
+            type_name(&body)
+        )));
+    };
+    let subscriber = match fields.remove("to") {
+        None | Some(Value::Null) => {
+            return Err(FrameworkError::invalid_body(
+                "`to` is required: a subscriber id, or an object with a `subscriberId`",
+            ));
+        }
+        Some(to) => subscriber_from_to(to)?,
+    };
+    let payload = match fields.remove("payload") {
+        None | Some(Value::Null) => return Err(FrameworkError::invalid_body("`payload` is required: a JSON object")),
+        Some(p @ Value::Object(_)) => p,
+        Some(other) => {
+            return Err(FrameworkError::invalid_body(format!("`payload` must be an object, got {}", type_name(&other))));
+        }
+    };
+    if let Some(metadata) = fields.get("metadata").filter(|m| !m.is_null() && !m.is_object()) {
+        return Err(FrameworkError::invalid_body(format!("`metadata` must be an object, got {}", type_name(metadata))));
+    }
+    let controls = match fields.remove("controls") {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(map)) => map,
+        Some(other) => {
+            return Err(FrameworkError::invalid_body(format!(
+                "`controls` must be an object keyed by step id, got {}",
+                type_name(&other)
+            )));
+        }
+    };
+    Run::local(workflow, subscriber, payload, controls, options)
+}
+
+/// `to` as the subscriber the workflow sees: `{subscriberId: to}` for a string, the object otherwise.
+pub fn subscriber_from_to(to: Value) -> Result<Value, FrameworkError> {
+    match to {
+        Value::String(id) if !id.is_empty() => Ok(json!({ "subscriberId": id })),
+        Value::Object(map) => match map.get("subscriberId") {
+            Some(Value::String(id)) if !id.is_empty() => Ok(Value::Object(map)),
+            _ => Err(FrameworkError::invalid_body("`to.subscriberId` is required: a non-empty string")),
+        },
+        other => Err(FrameworkError::invalid_body(format!(
+            "`to` must be a subscriber id or an object with a `subscriberId`, got {}",
+            if other.as_str() == Some("") { "an empty string" } else { type_name(&other) }
+        ))),
+    }
+}
+
+/// `{detail, code, errors?}`: the local route's error shape, one message that says what was wrong.
+fn local_error(e: &FrameworkError) -> Response {
+    let status = match e.code {
+        ErrorCode::StepExecutionFailedError | ErrorCode::ProviderExecutionFailedError | ErrorCode::BridgeError => 500,
+        _ => e.status(),
+    };
+    let mut body = Map::new();
+    let issues = e.data.as_ref().and_then(Value::as_array).filter(|a| !a.is_empty());
+    let detail = match issues.and_then(|a| a.first()) {
+        Some(first) => {
+            let path = first.get("path").and_then(Value::as_str).unwrap_or("");
+            let message = first.get("message").and_then(Value::as_str).unwrap_or("");
+            let at = if path.is_empty() { "(root)".to_string() } else { format!("`{path}`") };
+            format!("{} At {at}: {message}", e.message)
+        }
+        None => e.message.clone(),
+    };
+    body.insert("detail".into(), Value::String(detail));
+    body.insert("code".into(), Value::String(e.code_text.clone().unwrap_or_else(|| e.code.as_str().to_string())));
+    if let Some(issues) = issues {
+        body.insert("errors".into(), Value::Array(issues.clone()));
+    }
+    Response::json(status, &Value::Object(body))
+}
+
+fn body_too_large(limit: usize) -> FrameworkError {
+    FrameworkError::new(
+        ErrorCode::PayloadTooLargeError,
+        format!("Request body is larger than the limit of {limit} bytes"),
+        Some(json!({"limit": limit})),
+    )
+}
+
+/// The outbound trigger body, keys in upstream's order, optional keys only when set (spec §15.1).
+fn trigger_body(name: Value, mut fields: Map<String, Value>) -> Value {
+    let mut out = Map::new();
+    out.insert("name".into(), name);
+    if let Some(to) = fields.remove("to") {
+        out.insert("to".into(), to);
+    }
+    out.insert("payload".into(), fields.remove("payload").filter(json::truthy).unwrap_or_else(|| json!({})));
+    if let Some(id) = fields.remove("transactionId") {
+        out.insert("transactionId".into(), id);
+    }
+    out.insert("overrides".into(), fields.remove("overrides").filter(json::truthy).unwrap_or_else(|| json!({})));
+    for key in ["actor", "bridgeUrl", "controls", "context"] {
+        if let Some(v) = fields.remove(key).filter(json::truthy) {
+            out.insert(key.into(), v);
+        }
+    }
+    if let Some(agent) = fields.remove("agentId") {
+        out.insert("agentId".into(), agent);
+    }
+    Value::Object(out)
+}
+
+fn respond(r: Response) -> Dispatch {
+    Dispatch::Respond(r)
+}
+
+/// A POST body read once: its JSON value, or why it is not one.
+struct ParsedBody {
+    value: Option<Value>,
+    error: Option<FrameworkError>,
+}
+
+impl ParsedBody {
+    fn read(raw: &[u8]) -> ParsedBody {
+        // An empty body is `{}`, as Express's JSON parser gives upstream.
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            return ParsedBody { value: Some(json!({})), error: None };
+        }
+        if let Err(e) = std::str::from_utf8(raw) {
+            let message = format!("Request body is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to());
+            return ParsedBody { value: None, error: Some(FrameworkError::invalid_body(message)) };
+        }
+        match json::parse(raw) {
+            Ok(v) => ParsedBody { value: Some(v), error: None },
+            Err(e) => {
+                let message = format!("Request body is not valid JSON: {}", e.message.trim_start_matches("invalid JSON: "));
+                ParsedBody { value: None, error: Some(FrameworkError::invalid_body(message)) }
+            }
+        }
+    }
+
+    /// The body as JSON: an object or array (what upstream's parser accepts), else a 400 that says why.
+    fn into_value(self) -> Result<Value, FrameworkError> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        match self.value {
+            Some(v @ (Value::Object(_) | Value::Array(_))) => Ok(v),
+            Some(other) => Err(FrameworkError::invalid_body(format!(
+                "Request body must be a JSON object, got {}",
+                type_name(&other)
+            ))),
+            None => Ok(json!({})),
+        }
+    }
+}
+
+/// The query keys the bridge reads, with URLSearchParams semantics: first occurrence wins, empty is absent.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Query {
+    action: Option<String>,
+    workflow_id: Option<String>,
+    step_id: Option<String>,
+    agent_id: Option<String>,
+}
+
+impl Query {
+    fn parse(raw: &str) -> Query {
+        let mut q = Query::default();
+        for pair in raw.trim_start_matches('?').split('&') {
+            if pair.is_empty() {
+                continue;
+            }
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let slot = match percent_decode(key).as_str() {
+                "action" => &mut q.action,
+                "workflowId" => &mut q.workflow_id,
+                "stepId" => &mut q.step_id,
+                "agentId" => &mut q.agent_id,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(percent_decode(value));
+            }
+        }
+        // `?action=` counts as absent.
+        for slot in [&mut q.action, &mut q.workflow_id, &mut q.step_id, &mut q.agent_id] {
+            if slot.as_deref() == Some("") {
+                *slot = None;
+            }
+        }
+        q
+    }
+}
+
+/// `application/x-www-form-urlencoded` decoding: `+` is a space, bad escapes stay as they are.
+fn percent_decode(s: &str) -> String {
+    if !s.bytes().any(|b| b == b'%' || b == b'+') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: Option<&u8>) -> Option<u8> {
+    (*b? as char).to_digit(16).map(|d| d as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_follows_url_search_params() {
+        let q = Query::parse("action=discover&action=code&workflowId=a%20b&stepId=x+y&jobId=1");
+        assert_eq!(q.action.as_deref(), Some("discover"));
+        assert_eq!(q.workflow_id.as_deref(), Some("a b"));
+        assert_eq!(q.step_id.as_deref(), Some("x y"));
+        assert_eq!(Query::parse("action=").action, None);
+        assert_eq!(Query::parse("").action, None);
+        assert_eq!(Query::parse("action=%zz%").action.as_deref(), Some("%zz%"));
+        assert_eq!(Query::parse("action=%E2%9C%93").action.as_deref(), Some("✓"));
+    }
+}

@@ -1,0 +1,668 @@
+//! The replay engine (spec §10). The bridge is stateless: every execute or preview request runs the
+//! user's workflow function from the top, and each step call asks the engine what to do — hydrate the
+//! step from `state` (execute), mock it (preview), or run it because it is the target. Once the target's
+//! result is recorded the run is over and the caller must stop the workflow function.
+//!
+//! The engine never calls user code itself; the language binding does, and reports back. That keeps this
+//! module free of Python or async concerns, and lets the same engine serve the local run of the original
+//! Python project (every step run in order, nothing hydrated).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde_json::{Map, Value, json};
+
+use crate::controls::compile_controls;
+use crate::error::{ErrorCode, FrameworkError, UserError, ValidationIssue, wrap_cause};
+use crate::json;
+use crate::liquid::Limits;
+use crate::sanitize::sanitize_value;
+use crate::schema::{Schema, ValidationError};
+use crate::steps::StepKind;
+use crate::workflow::{ProviderDefinition, StepDefinition, WorkflowDefinition};
+
+/// Why the workflow function is being run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `action=execute`: earlier steps hydrate from `state`, the target runs, skip is honoured.
+    Execute,
+    /// `action=preview`: earlier steps are mocked, the target runs, skip is ignored.
+    Preview,
+    /// The original project's local run: every step runs in order with its default controls.
+    Local,
+}
+
+impl Mode {
+    fn action(self) -> &'static str {
+        match self {
+            Mode::Preview => "preview",
+            Mode::Execute | Mode::Local => "execute",
+        }
+    }
+}
+
+/// One entry of the replay `state`: only `stepId` and `outputs` matter (spec §8).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateItem {
+    pub step_id: String,
+    pub outputs: Value,
+}
+
+/// The execute/preview request body, split into the parts the engine uses.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Event {
+    pub payload: Option<Value>,
+    pub controls: Option<Value>,
+    pub state: Vec<StateItem>,
+    pub subscriber: Option<Value>,
+    pub context: Option<Value>,
+    pub env: Option<Value>,
+    pub actor: Option<Value>,
+}
+
+impl Event {
+    /// Reads an event from a request body object. `state` must be a list when present (project decision:
+    /// anything else is a clear 400 rather than upstream's accidental crash).
+    pub fn from_body(mut body: Map<String, Value>) -> Result<Event, FrameworkError> {
+        let state = match body.remove("state") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => state_items(items)?,
+            Some(other) => {
+                return Err(FrameworkError::invalid_body(format!(
+                    "`state` must be a list of step states like [{{\"stepId\": \"...\", \"outputs\": {{}}}}], got {}",
+                    type_name(&other)
+                )));
+            }
+        };
+        Ok(Event {
+            payload: body.remove("payload"),
+            controls: body.remove("controls"),
+            state,
+            subscriber: body.remove("subscriber"),
+            context: body.remove("context"),
+            env: body.remove("env"),
+            actor: body.remove("actor"),
+        })
+    }
+}
+
+fn state_items(items: Vec<Value>) -> Result<Vec<StateItem>, FrameworkError> {
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let Value::Object(mut obj) = item else {
+            return Err(FrameworkError::invalid_body(format!(
+                "`state[{i}]` must be an object like {{\"stepId\": \"...\", \"outputs\": {{}}}}, got {}",
+                type_name(&item)
+            )));
+        };
+        // Upstream looks items up by `stepId` and skips anything else; an item without one matches nothing.
+        if let Some(Value::String(step_id)) = obj.remove("stepId") {
+            out.push(StateItem { step_id, outputs: obj.remove("outputs").unwrap_or(Value::Null) });
+        }
+    }
+    Ok(out)
+}
+
+/// JavaScript's name for a value's type, for error messages.
+pub fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Engine settings a bridge passes to every run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// False under strict authentication: error bodies then carry no traceback.
+    pub expose_stack: bool,
+    pub limits: Limits,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions { expose_stack: false, limits: Limits::default() }
+    }
+}
+
+/// What a step call must do next.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepAction {
+    /// The target was already reached: stop the workflow function now.
+    Halt,
+    /// Not the target: return this value to the workflow code.
+    Return(Value),
+    /// Run this step: call `skip` first when `check_skip` (and the step has one), then the resolver, with
+    /// these compiled controls.
+    Run { controls: Value, check_skip: bool },
+}
+
+/// The step being run (the target, or each step in a local run).
+#[derive(Debug)]
+struct Active {
+    step: usize,
+    controls: Value,
+    outputs: Option<Value>,
+    providers: Map<String, Value>,
+}
+
+/// What the target produced.
+#[derive(Debug, Clone)]
+struct Outcome {
+    outputs: Value,
+    providers: Map<String, Value>,
+    skip: bool,
+}
+
+/// One replay of a workflow function.
+#[derive(Debug)]
+pub struct Run {
+    workflow: Arc<WorkflowDefinition>,
+    mode: Mode,
+    target: String,
+    /// The Liquid render context; also holds the payload, subscriber, context and env handed to user code.
+    context: Value,
+    controls: Option<Value>,
+    local_controls: Map<String, Value>,
+    state: Vec<StateItem>,
+    active: Option<Active>,
+    outcome: Option<Outcome>,
+    failure: Option<FrameworkError>,
+    step_results: Map<String, Value>,
+    started: Instant,
+    options: RunOptions,
+    finished: bool,
+}
+
+impl Run {
+    /// Starts an execute or preview replay: checks and prepares the payload (spec §10.1–10.2).
+    pub fn new(
+        workflow: Arc<WorkflowDefinition>,
+        mode: Mode,
+        target: String,
+        event: Event,
+        options: RunOptions,
+    ) -> Result<Run, FrameworkError> {
+        let started = Instant::now();
+        let wf_id = workflow.id.clone();
+        let payload = match mode {
+            Mode::Execute | Mode::Local => {
+                if !event.payload.as_ref().is_some_and(json::truthy) {
+                    return Err(FrameworkError::payload_required(&wf_id));
+                }
+                event.payload.unwrap_or(Value::Null)
+            }
+            Mode::Preview => {
+                let mut merged = workflow.preview_payload.clone();
+                match event.payload {
+                    Some(Value::Object(given)) => {
+                        if let Value::Object(m) = &mut merged {
+                            m.extend(given);
+                        }
+                        merged
+                    }
+                    None | Some(Value::Null) => merged,
+                    Some(other) => other,
+                }
+            }
+        };
+        let payload = validate(workflow.payload.schema(), payload)
+            .map_err(|issues| FrameworkError::payload_invalid(&wf_id, &issues))?;
+        let mut steps = Map::new();
+        for item in &event.state {
+            steps.insert(item.step_id.clone(), item.outputs.clone());
+        }
+        let context = build_context(&workflow, payload, event.subscriber, event.actor, event.context, event.env, steps);
+        Ok(Run {
+            workflow,
+            mode,
+            target,
+            context,
+            controls: event.controls,
+            local_controls: Map::new(),
+            state: event.state,
+            active: None,
+            outcome: None,
+            failure: None,
+            step_results: Map::new(),
+            started,
+            options,
+            finished: false,
+        })
+    }
+
+    /// Starts a local run: every step runs in order, `controls` optionally gives each step's controls by
+    /// step id (defaults otherwise). An invalid payload is a `WorkflowPayloadInvalidError`.
+    pub fn local(
+        workflow: Arc<WorkflowDefinition>,
+        subscriber: Value,
+        payload: Value,
+        controls: Map<String, Value>,
+        options: RunOptions,
+    ) -> Result<Run, FrameworkError> {
+        let payload = validate(workflow.payload.schema(), payload)
+            .map_err(|issues| FrameworkError::workflow_payload_invalid(&workflow.id, &issues))?;
+        let context = build_context(&workflow, payload, Some(subscriber), None, None, None, Map::new());
+        Ok(Run {
+            workflow,
+            mode: Mode::Local,
+            target: String::new(),
+            context,
+            controls: None,
+            local_controls: controls,
+            state: Vec::new(),
+            active: None,
+            outcome: None,
+            failure: None,
+            step_results: Map::new(),
+            started: Instant::now(),
+            options,
+            finished: false,
+        })
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub fn workflow(&self) -> &Arc<WorkflowDefinition> {
+        &self.workflow
+    }
+
+    /// The validated payload the workflow function receives.
+    pub fn payload(&self) -> &Value {
+        &self.context["payload"]
+    }
+
+    /// `subscriber`, `context` and `env` as sent (null when absent).
+    pub fn subscriber(&self) -> &Value {
+        context_part(&self.context, "subscriber")
+    }
+
+    pub fn event_context(&self) -> &Value {
+        context_part(&self.context, "context")
+    }
+
+    pub fn env(&self) -> &Value {
+        &self.context["env"]
+    }
+
+    /// True once the target's result is recorded: nothing after it may run.
+    pub fn is_done(&self) -> bool {
+        self.outcome.is_some()
+    }
+
+    /// The first framework error of this run. It sticks: user code that catches it cannot hide it.
+    pub fn failure(&self) -> Option<&FrameworkError> {
+        self.failure.as_ref()
+    }
+
+    /// Ends the run with `error` (kept as the run's failure) and gives it back for raising.
+    pub fn abort(&mut self, error: FrameworkError) -> FrameworkError {
+        self.fail(error)
+    }
+
+    fn fail(&mut self, error: FrameworkError) -> FrameworkError {
+        if self.failure.is_none() {
+            self.failure = Some(error.clone());
+        }
+        error
+    }
+
+    /// A step call of kind `kind` with id `step_id` (spec §10.3).
+    pub fn enter(&mut self, kind: StepKind, step_id: &str) -> Result<StepAction, FrameworkError> {
+        if self.finished && self.outcome.is_none() {
+            return Err(bridge_error("the workflow run is already finished".into()));
+        }
+        if let Some(failure) = &self.failure {
+            return Err(failure.clone());
+        }
+        if self.outcome.is_some() {
+            return Ok(StepAction::Halt);
+        }
+        if let Some(active) = &self.active {
+            let running = &self.workflow.steps[active.step].id;
+            return Err(self.fail(bridge_error(format!(
+                "step `{step_id}` was called while step `{running}` was running; call steps from the workflow function, not from resolvers"
+            ))));
+        }
+        let workflow = Arc::clone(&self.workflow);
+        let Some(index) = workflow.step_index(step_id) else {
+            return Err(self.fail(FrameworkError::step_not_found(step_id)));
+        };
+        let _ = kind; // the discovered type is authoritative; the call site's method only named it
+        let is_target = self.mode == Mode::Local || step_id == self.target;
+        if !is_target {
+            let step = &workflow.steps[index];
+            let value = match self.mode {
+                Mode::Preview => self.mocked_result(step),
+                _ => self.hydrate(step).map_err(|e| self.fail(e))?,
+            };
+            return Ok(StepAction::Return(value));
+        }
+        let controls = self.prepare_controls(index).map_err(|e| self.fail(e))?;
+        self.active = Some(Active { step: index, controls: controls.clone(), outputs: None, providers: Map::new() });
+        Ok(StepAction::Run { controls, check_skip: self.mode != Mode::Preview })
+    }
+
+    /// Hydrates a step that ran in an earlier job (spec §10.4, non-target).
+    fn hydrate(&self, step: &StepDefinition) -> Result<Value, FrameworkError> {
+        let wf = &self.workflow.id;
+        let Some(item) = self.state.iter().find(|s| s.step_id == step.id) else {
+            return Err(FrameworkError::state_corrupt(wf, &step.id));
+        };
+        let mut outputs = validate(step.results.schema(), item.outputs.clone())
+            .map_err(|issues| FrameworkError::result_invalid(wf, &step.id, &issues))?;
+        if step.sanitize {
+            sanitize_value(&mut outputs);
+        }
+        Ok(outputs)
+    }
+
+    /// Preview of an earlier step: its results mock with any state outputs merged over it (spec §10.9).
+    fn mocked_result(&self, step: &StepDefinition) -> Value {
+        let mut outputs = step.results_mock.clone();
+        if let Some(item) = self.state.iter().find(|s| s.step_id == step.id) {
+            deep_merge(&mut outputs, &item.outputs);
+        }
+        if step.sanitize {
+            sanitize_value(&mut outputs);
+        }
+        outputs
+    }
+
+    fn prepare_controls(&mut self, index: usize) -> Result<Value, FrameworkError> {
+        let step = &self.workflow.steps[index];
+        let (wf, id) = (&self.workflow.id, &step.id);
+        let given = match self.mode {
+            Mode::Local => self.local_controls.remove(id).unwrap_or_else(|| json!({})),
+            _ => self.controls.take().unwrap_or(Value::Null),
+        };
+        let controls =
+            validate(step.controls.schema(), given).map_err(|issues| FrameworkError::controls_invalid(wf, id, &issues))?;
+        compile_controls(&controls, &self.context, &self.options.limits)
+            .map_err(|e| FrameworkError::controls_compilation_failed(wf, id, e.data))
+    }
+
+    fn active(&self) -> Result<&Active, FrameworkError> {
+        self.active.as_ref().ok_or_else(|| bridge_error("no step is running".into()))
+    }
+
+    /// The running step's definition.
+    pub fn active_step(&self) -> Option<&StepDefinition> {
+        self.active.as_ref().map(|a| &self.workflow.steps[a.step])
+    }
+
+    /// The running step's compiled controls.
+    pub fn active_controls(&self) -> Option<&Value> {
+        self.active.as_ref().map(|a| &a.controls)
+    }
+
+    /// The running step's validated outputs, before sanitising (what provider overrides receive).
+    pub fn active_outputs(&self) -> Option<&Value> {
+        self.active.as_ref().and_then(|a| a.outputs.as_ref())
+    }
+
+    /// The provider overrides the running step declared in discovery, in order.
+    pub fn active_providers(&self) -> &[ProviderDefinition] {
+        self.active_step().map(|s| s.providers.as_slice()).unwrap_or(&[])
+    }
+
+    /// Reports the skip decision; `Some(value)` when the step is skipped (the value goes to user code,
+    /// after which an execute run is done), `None` to go on with the resolver.
+    pub fn skip(&mut self, skipped: Result<bool, UserError>) -> Result<Option<Value>, FrameworkError> {
+        let skipped = match skipped {
+            Ok(s) => s,
+            Err(cause) => return Err(self.step_failure(cause)),
+        };
+        if !skipped {
+            return Ok(None);
+        }
+        let active = self.active.take().ok_or_else(|| bridge_error("no step is running".into()))?;
+        let id = self.workflow.steps[active.step].id.clone();
+        if self.mode == Mode::Local {
+            self.step_results.insert(id.clone(), json!({"skipped": true}));
+            set_step_context(&mut self.context, &id, json!({}));
+        } else {
+            self.outcome = Some(Outcome { outputs: json!({}), providers: Map::new(), skip: true });
+        }
+        Ok(Some(json!({})))
+    }
+
+    /// Reports what the resolver returned (or raised), and validates it against the step's outputs schema.
+    pub fn resolved(&mut self, output: Result<Value, UserError>) -> Result<(), FrameworkError> {
+        let output = match output {
+            Ok(v) => v,
+            Err(cause) => return Err(self.step_failure(cause)),
+        };
+        let index = self.active()?.step;
+        let step = &self.workflow.steps[index];
+        let outputs = validate(step.outputs.schema(), output)
+            .map_err(|issues| FrameworkError::output_invalid(&self.workflow.id, &step.id, &issues));
+        match outputs {
+            Ok(outputs) => {
+                if let Some(active) = &mut self.active {
+                    active.outputs = Some(outputs);
+                }
+                Ok(())
+            }
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
+    /// Reports one provider override's result (spec §10.6). In preview a failing override is mocked.
+    pub fn provider_resolved(&mut self, provider_id: &str, output: Result<Value, UserError>) -> Result<(), FrameworkError> {
+        let index = self.active()?.step;
+        let workflow = Arc::clone(&self.workflow);
+        let step = &workflow.steps[index];
+        let Some(provider) = step.providers.iter().find(|p| p.id == provider_id) else {
+            return Err(self.fail(FrameworkError::provider_not_found(provider_id)));
+        };
+        let validated = match output {
+            Ok(raw) => {
+                let passthrough = raw.get("_passthrough").cloned();
+                validate(&provider.outputs, raw)
+                    .map(|mut v| {
+                        if let (Some(p), Value::Object(map)) = (passthrough, &mut v) {
+                            map.insert("_passthrough".into(), p);
+                        }
+                        v
+                    })
+                    .map_err(|issues| {
+                        UserError::Framework(FrameworkError::provider_output_invalid(
+                            &workflow.id,
+                            &step.id,
+                            provider_id,
+                            &issues,
+                        ))
+                    })
+            }
+            Err(cause) => Err(cause),
+        };
+        let value = match validated {
+            Ok(v) => v,
+            Err(_) if self.mode == Mode::Preview => provider.outputs_mock.clone(),
+            Err(cause) => {
+                let prefix = format!("Failed to {} Provider with id: `{provider_id}`", self.mode.action());
+                let e = wrap_cause(ErrorCode::ProviderExecutionFailedError, &prefix, &cause, self.options.expose_stack);
+                return Err(self.fail(e));
+            }
+        };
+        if let Some(active) = &mut self.active {
+            active.providers.insert(provider_id.to_string(), value);
+        }
+        Ok(())
+    }
+
+    /// Finishes the running step: sanitises its outputs and records them. Returns what the step call
+    /// gives back to the workflow code. After this an execute/preview run is done.
+    pub fn complete(&mut self) -> Result<Value, FrameworkError> {
+        let Some(active) = self.active.take() else {
+            return Err(self.fail(bridge_error("no step is running".into())));
+        };
+        let workflow = Arc::clone(&self.workflow);
+        let step = &workflow.steps[active.step];
+        let mut outputs = active.outputs.unwrap_or_else(|| json!({}));
+        if step.sanitize {
+            sanitize_value(&mut outputs);
+        }
+        if self.mode == Mode::Local {
+            let result = local_result(step.kind, &outputs, self.payload());
+            self.step_results.insert(step.id.clone(), outputs);
+            set_step_context(&mut self.context, &step.id, result.clone());
+            return Ok(result);
+        }
+        self.outcome = Some(Outcome { outputs: outputs.clone(), providers: active.providers, skip: false });
+        Ok(outputs)
+    }
+
+    fn step_failure(&mut self, cause: UserError) -> FrameworkError {
+        if let UserError::Framework(e) = cause {
+            return self.fail(e);
+        }
+        let id = self.active_step().map(|s| s.id.clone()).unwrap_or_default();
+        self.active = None;
+        let prefix = format!("Failed to {} Step with id: `{id}`", self.mode.action());
+        let e = wrap_cause(ErrorCode::StepExecutionFailedError, &prefix, &cause, self.options.expose_stack);
+        self.fail(e)
+    }
+
+    /// Ends the run once the workflow function returned (or raised). Errors raised after the target's
+    /// result was recorded are ignored, as upstream ignores them.
+    ///
+    /// The run is over afterwards: a step object kept by user code can no longer change anything.
+    pub fn finish(&mut self, returned: Result<(), UserError>) -> Result<Value, FrameworkError> {
+        if self.finished {
+            return Err(bridge_error("the workflow run is already finished".into()));
+        }
+        self.finished = true;
+        self.active = None;
+        if let Some(failure) = &self.failure {
+            return Err(failure.clone());
+        }
+        if let (Err(cause), None) = (&returned, &self.outcome) {
+            let e = workflow_failure(cause, self.options.expose_stack);
+            self.failure = Some(e.clone());
+            return Err(e);
+        }
+        if self.mode == Mode::Local {
+            return Ok(json!({
+                "workflow_id": self.workflow.id,
+                "status": "completed",
+                "step_results": std::mem::take(&mut self.step_results),
+                "payload": self.context["payload"].take(),
+            }));
+        }
+        let outcome = self.outcome.take().unwrap_or(Outcome { outputs: json!({}), providers: Map::new(), skip: false });
+        // Keep the run "done" so that later step calls halt.
+        self.outcome = Some(Outcome { outputs: Value::Null, providers: Map::new(), skip: false });
+        let duration = self.started.elapsed().as_secs_f64() * 1000.0;
+        Ok(json!({
+            "outputs": outcome.outputs,
+            "providers": outcome.providers,
+            "options": {"skip": outcome.skip},
+            "metadata": {
+                "status": "success",
+                "error": false,
+                "duration": json::number_from_f64(duration).map(Value::Number).unwrap_or(Value::Null),
+            },
+        }))
+    }
+}
+
+/// An exception from the workflow function outside any step (spec §4.3): pass-through errors keep their
+/// status, framework errors stay as they are, anything else is a `BridgeError`.
+pub fn workflow_failure(cause: &UserError, expose_stack: bool) -> FrameworkError {
+    match cause {
+        UserError::Framework(e) => e.clone(),
+        UserError::PassThrough { status, message, data, code } => {
+            FrameworkError::pass_through(*status, message.clone(), data.clone(), code.clone())
+        }
+        other => wrap_cause(ErrorCode::BridgeError, "Unknown BridgeError", other, expose_stack),
+    }
+}
+
+fn bridge_error(message: String) -> FrameworkError {
+    FrameworkError::new(ErrorCode::BridgeError, format!("Unknown BridgeError: {message}"), Some(json!({})))
+}
+
+fn validate(schema: &Schema, mut data: Value) -> Result<Value, Vec<ValidationIssue>> {
+    match schema.validate(&mut data) {
+        Ok(()) => Ok(data),
+        Err(errors) => Err(errors.into_iter().map(|ValidationError { path, message }| ValidationIssue { path, message }).collect()),
+    }
+}
+
+fn build_context(
+    workflow: &WorkflowDefinition,
+    payload: Value,
+    subscriber: Option<Value>,
+    actor: Option<Value>,
+    context: Option<Value>,
+    env: Option<Value>,
+    steps: Map<String, Value>,
+) -> Value {
+    let mut map = Map::with_capacity(7);
+    map.insert("workflow".into(), workflow.liquid_context());
+    map.insert("payload".into(), payload);
+    if let Some(s) = subscriber {
+        map.insert("subscriber".into(), s);
+    }
+    if let Some(a) = actor.filter(json::truthy) {
+        map.insert("actor".into(), a);
+    }
+    if let Some(c) = context {
+        map.insert("context".into(), c);
+    }
+    map.insert("steps".into(), Value::Object(steps));
+    map.insert("env".into(), env.filter(|e| !e.is_null()).unwrap_or_else(|| json!({})));
+    Value::Object(map)
+}
+
+fn context_part<'a>(context: &'a Value, key: &str) -> &'a Value {
+    static NULL: Value = Value::Null;
+    context.get(key).unwrap_or(&NULL)
+}
+
+fn set_step_context(context: &mut Value, step_id: &str, value: Value) {
+    if let Some(Value::Object(steps)) = context.get_mut("steps") {
+        steps.insert(step_id.to_string(), value);
+    }
+}
+
+/// Preview's merge of state outputs over a mock: objects merge recursively, everything else replaces.
+fn deep_merge(base: &mut Value, over: &Value) {
+    let Value::Object(over) = over else { return };
+    if !base.is_object() {
+        *base = json!({});
+    }
+    let Value::Object(base) = base else { return };
+    for (key, value) in over {
+        if value.is_object() {
+            let slot = base.entry(key.clone()).or_insert_with(|| json!({}));
+            deep_merge(slot, value);
+        } else {
+            base.insert(key.clone(), value.clone());
+        }
+    }
+}
+
+/// What a step call returns to workflow code in a local run, as if Novu had delivered the step right away
+/// (project decision, decisions.md "The local run").
+fn local_result(kind: StepKind, outputs: &Value, payload: &Value) -> Value {
+    match kind {
+        StepKind::InApp => json!({"seen": false, "read": false, "lastSeenDate": null, "lastReadDate": null}),
+        StepKind::Delay => json!({"duration": 0}),
+        StepKind::Digest => json!({
+            "events": [{"id": crate::ids::uuid_v4(), "time": crate::ids::now_iso(), "payload": payload}],
+            "eventCount": 1,
+        }),
+        StepKind::Throttle => json!({"throttled": false}),
+        StepKind::Custom => outputs.clone(),
+        StepKind::Email | StepKind::Sms | StepKind::Push | StepKind::Chat | StepKind::Tool => json!({}),
+    }
+}

@@ -1,0 +1,217 @@
+//! The bridge object the Flask and FastAPI adapters call: bytes in, status and bytes out.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList, PyTuple};
+
+use novu_framework_core::dispatch::{Bridge, BridgeConfig, Dispatch, Request, Response, Route, TriggerCall};
+use novu_framework_core::engine::Run;
+use novu_framework_core::error::FrameworkError;
+
+use crate::driver::{NativeFuture, drive_sync};
+use crate::errors::framework_error;
+use crate::workflow::{Finisher, WorkflowEntry, WorkflowHandle, WorkflowMachine, header_list};
+
+#[pyclass(module = "novu_framework._native", name = "Bridge", frozen)]
+pub struct NativeBridge {
+    core: Arc<Bridge>,
+    entries: HashMap<String, Arc<WorkflowEntry>>,
+    headers: Py<PyList>,
+}
+
+/// `(status, body)` as the adapters send it.
+fn response_tuple<'py>(py: Python<'py>, r: &Response) -> PyResult<Bound<'py, PyTuple>> {
+    PyTuple::new(py, [r.status.into_pyobject(py)?.into_any(), PyBytes::new(py, r.body.as_bytes()).into_any()])
+}
+
+fn bridge_finisher(core: Arc<Bridge>, route: Route) -> Finisher {
+    Box::new(move |py, run, returned, _raised| {
+        let response = py.detach(|| core.complete(run, returned, route));
+        Ok(response_tuple(py, &response)?.into_any().unbind())
+    })
+}
+
+/// Work an async adapter runs on a worker thread: a sync workflow's run, or a trigger call.
+#[pyclass(module = "novu_framework._native", name = "Job", frozen)]
+pub struct Job {
+    work: Mutex<Option<Work>>,
+}
+
+enum Work {
+    Run(Box<WorkflowMachine>),
+    Trigger(TriggerCall),
+}
+
+#[pymethods]
+impl Job {
+    fn __call__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let work = self.work.lock().ok().and_then(|mut w| w.take());
+        match work {
+            Some(Work::Run(mut machine)) => drive_sync(py, machine.as_mut()),
+            Some(Work::Trigger(call)) => {
+                let response = py.detach(|| call.send());
+                Ok(response_tuple(py, &response)?.into_any().unbind())
+            }
+            None => Err(PyRuntimeError::new_err("this job already ran")),
+        }
+    }
+}
+
+impl NativeBridge {
+    fn entry_for(&self, run: &Run) -> PyResult<Arc<WorkflowEntry>> {
+        self.entries
+            .get(&run.workflow().id)
+            .cloned()
+            .ok_or_else(|| PyRuntimeError::new_err(format!("workflow `{}` has no function", run.workflow().id)))
+    }
+
+    fn machine(&self, run: Run, route: Route) -> PyResult<WorkflowMachine> {
+        let entry = self.entry_for(&run)?;
+        let expose_stack = !self.core.config().strict_authentication;
+        Ok(WorkflowMachine::new(entry, run, expose_stack, bridge_finisher(self.core.clone(), route)))
+    }
+
+    /// Finishes a dispatch on this thread.
+    fn finish_sync(&self, py: Python<'_>, dispatch: Dispatch, route: Route) -> PyResult<Py<PyAny>> {
+        match dispatch {
+            Dispatch::Respond(r) => Ok(response_tuple(py, &r)?.into_any().unbind()),
+            Dispatch::Trigger(call) => {
+                let response = py.detach(|| call.send());
+                Ok(response_tuple(py, &response)?.into_any().unbind())
+            }
+            Dispatch::Run(run) => drive_sync(py, &mut self.machine(*run, route)?),
+        }
+    }
+
+    /// Finishes a dispatch for an async adapter: a ready tuple, a [`Job`] for a worker thread (sync user
+    /// code, blocking HTTP), or an awaitable driving an async workflow on the caller's event loop.
+    fn finish_async(&self, py: Python<'_>, dispatch: Dispatch, route: Route) -> PyResult<Py<PyAny>> {
+        match dispatch {
+            Dispatch::Respond(r) => Ok(response_tuple(py, &r)?.into_any().unbind()),
+            Dispatch::Trigger(call) => Ok(Py::new(py, Job { work: Mutex::new(Some(Work::Trigger(call))) })?.into_any()),
+            Dispatch::Run(run) => {
+                let machine = self.machine(*run, route)?;
+                if machine.is_async() {
+                    Ok(Py::new(py, NativeFuture::new(Box::new(machine)))?.into_any())
+                } else {
+                    Ok(Py::new(py, Job { work: Mutex::new(Some(Work::Run(Box::new(machine)))) })?.into_any())
+                }
+            }
+        }
+    }
+}
+
+#[pymethods]
+impl NativeBridge {
+    #[new]
+    #[pyo3(signature = (workflows, *, secret_key, strict_authentication, api_url, server_name, max_body_bytes=None, api_timeout=None))]
+    fn new(
+        py: Python<'_>,
+        workflows: Vec<PyRef<'_, WorkflowHandle>>,
+        secret_key: String,
+        strict_authentication: bool,
+        api_url: String,
+        server_name: String,
+        max_body_bytes: Option<usize>,
+        api_timeout: Option<f64>,
+    ) -> PyResult<NativeBridge> {
+        let mut config = BridgeConfig { secret_key, strict_authentication, api_url, server_name, ..BridgeConfig::default() };
+        if let Some(limit) = max_body_bytes {
+            config.max_body_bytes = limit;
+        }
+        if let Some(seconds) = api_timeout {
+            if !(seconds.is_finite() && seconds > 0.0) {
+                return Err(PyValueError::new_err("api_timeout must be a positive number of seconds"));
+            }
+            config.api_timeout = Duration::from_secs_f64(seconds);
+        }
+        let entries: Vec<Arc<WorkflowEntry>> = workflows.iter().map(|w| w.entry.clone()).collect();
+        let definitions = entries.iter().map(|e| e.definition.clone()).collect();
+        let core = Bridge::new(definitions, config).map_err(|e| {
+            framework_error(py, &FrameworkError::new(e.code, e.message, None))
+        })?;
+        let headers = header_list(py, core.headers())?.unbind();
+        let entries = entries.into_iter().map(|e| (e.definition.id.clone(), e)).collect();
+        Ok(NativeBridge { core: Arc::new(core), entries, headers })
+    }
+
+    /// The headers every bridge response carries, as `[(name, value), ...]`.
+    #[getter]
+    fn headers(&self, py: Python<'_>) -> Py<PyList> {
+        self.headers.clone_ref(py)
+    }
+
+    #[getter]
+    fn max_body_bytes(&self) -> usize {
+        self.core.config().max_body_bytes
+    }
+
+    /// Handles a bridge request; returns `(status, body)`.
+    #[pyo3(signature = (method, query, signature, legacy_signature, body))]
+    fn handle(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        query: &[u8],
+        signature: Option<&str>,
+        legacy_signature: Option<&str>,
+        body: &[u8],
+    ) -> PyResult<Py<PyAny>> {
+        let query = String::from_utf8_lossy(query);
+        let request = Request { method, query: &query, signature, legacy_signature, body };
+        let dispatch = py.detach(|| self.core.dispatch(&request));
+        self.finish_sync(py, dispatch, Route::Bridge)
+    }
+
+    /// Like `handle`, for async adapters: returns `(status, body)`, a `Job` to call on a worker thread, or
+    /// an awaitable.
+    #[pyo3(signature = (method, query, signature, legacy_signature, body))]
+    fn handle_async(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        query: &[u8],
+        signature: Option<&str>,
+        legacy_signature: Option<&str>,
+        body: &[u8],
+    ) -> PyResult<Py<PyAny>> {
+        let query = String::from_utf8_lossy(query);
+        let request = Request { method, query: &query, signature, legacy_signature, body };
+        let dispatch = py.detach(|| self.core.dispatch(&request));
+        self.finish_async(py, dispatch, Route::Bridge)
+    }
+
+    /// Handles `POST {route}/workflows/<workflow_id>/execute`; returns `(status, body)`.
+    #[pyo3(signature = (workflow_id, signature, legacy_signature, body))]
+    fn handle_local(
+        &self,
+        py: Python<'_>,
+        workflow_id: &str,
+        signature: Option<&str>,
+        legacy_signature: Option<&str>,
+        body: &[u8],
+    ) -> PyResult<Py<PyAny>> {
+        let request = Request { method: "POST", query: "", signature, legacy_signature, body };
+        let dispatch = py.detach(|| self.core.dispatch_local(workflow_id, &request));
+        self.finish_sync(py, dispatch, Route::Local)
+    }
+
+    /// The async twin of `handle_local` (same return forms as `handle_async`).
+    #[pyo3(signature = (workflow_id, signature, legacy_signature, body))]
+    fn handle_local_async(
+        &self,
+        py: Python<'_>,
+        workflow_id: &str,
+        signature: Option<&str>,
+        legacy_signature: Option<&str>,
+        body: &[u8],
+    ) -> PyResult<Py<PyAny>> {
+        let request = Request { method: "POST", query: "", signature, legacy_signature, body };
+        let dispatch = py.detach(|| self.core.dispatch_local(workflow_id, &request));
+        self.finish_async(py, dispatch, Route::Local)
+    }
+}

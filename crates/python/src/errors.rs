@@ -1,0 +1,158 @@
+//! Errors across the boundary: framework errors become the public exception classes of
+//! `novu_framework.errors`; exceptions raised by user code become the core's `UserError`, and are logged
+//! with their traceback (the response never carries one under strict authentication).
+
+use pyo3::exceptions::PyBaseException;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyInt};
+
+use novu_framework_core::error::{ErrorCode, FrameworkError, UserError};
+use novu_framework_core::workflow::DefinitionError;
+
+use crate::convert::{from_py, to_py};
+
+pyo3::create_exception!(
+    _native,
+    Halt,
+    PyBaseException,
+    "Stops a workflow function once its target step has run. Derives from BaseException so that `except \
+     Exception` in user code does not swallow it."
+);
+
+struct Modules {
+    errors: Py<PyModule>,
+    logger: Py<PyAny>,
+    traceback: Py<PyModule>,
+}
+
+fn modules(py: Python<'_>) -> PyResult<&Modules> {
+    static MODULES: PyOnceLock<Modules> = PyOnceLock::new();
+    MODULES.get_or_try_init(py, || {
+        Ok(Modules {
+            errors: py.import("novu_framework.errors")?.unbind(),
+            logger: py.import("logging")?.call_method1("getLogger", ("novu_framework",))?.unbind(),
+            traceback: py.import("traceback")?.unbind(),
+        })
+    })
+}
+
+/// The public exception for a framework error (`novu_framework.errors.<Code>`), with `code`, `status`,
+/// `message` and `data` attributes.
+pub fn framework_error(py: Python<'_>, e: &FrameworkError) -> PyErr {
+    let built = (|| -> PyResult<PyErr> {
+        let data = match &e.data {
+            Some(d) => to_py(py, d)?,
+            None => py.None().into_bound(py),
+        };
+        let code = e.code_text.clone().unwrap_or_else(|| e.code.as_str().to_string());
+        let exc = modules(py)?.errors.bind(py).getattr("_from_native")?.call1((code, &e.message, e.status(), data))?;
+        Ok(PyErr::from_value(exc))
+    })();
+    built.unwrap_or_else(|err| err)
+}
+
+/// A definition mistake as `InvalidWorkflowError` (or the code's own class for duplicate ids).
+pub fn definition_error(py: Python<'_>, e: &DefinitionError) -> PyErr {
+    let code = e.code.unwrap_or(ErrorCode::BridgeError);
+    let mut fe = FrameworkError::new(code, e.message.clone(), None);
+    if e.code.is_none() {
+        fe.code_text = Some("InvalidWorkflowError".into());
+    }
+    framework_error(py, &fe)
+}
+
+pub fn is_halt(py: Python<'_>, err: &PyErr) -> bool {
+    err.is_instance_of::<Halt>(py)
+}
+
+/// What user code raised, for the core. Framework errors keep their code; exceptions with an integer
+/// `status_code` (or `statusCode`) between 400 and 499 keep their status (spec §4.3); anything else is an
+/// exception with its message and, when `expose_stack`, its traceback.
+pub fn user_error(py: Python<'_>, err: &PyErr, expose_stack: bool, context: &str) -> UserError {
+    let value = err.value(py);
+    if let Some(e) = native_framework_error(py, value) {
+        return UserError::Framework(e);
+    }
+    if let Some(status) = pass_through_status(value) {
+        let message = value
+            .getattr_opt("message")
+            .ok()
+            .flatten()
+            .or_else(|| value.getattr_opt("detail").ok().flatten())
+            .filter(|m| !m.is_none())
+            .and_then(|m| m.str().ok().map(|s| s.to_string()))
+            .or_else(|| value.str().ok().map(|s| s.to_string()).filter(|s| !s.is_empty()));
+        let data = value.getattr_opt("data").ok().flatten().filter(|d| !d.is_none()).and_then(|d| from_py(&d).ok());
+        let code = value
+            .getattr_opt("code")
+            .ok()
+            .flatten()
+            .filter(|c| !c.is_none())
+            .and_then(|c| c.str().ok().map(|s| s.to_string()));
+        log(py, err, context, false);
+        return UserError::PassThrough { status, message, data, code };
+    }
+    log(py, err, context, true);
+    let message = value
+        .str()
+        .map(|s| s.to_string())
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| value.get_type().name().map(|n| n.to_string()).unwrap_or_default());
+    let stack = if expose_stack { traceback_text(py, err) } else { None };
+    UserError::Exception { message, stack }
+}
+
+fn pass_through_status(value: &Bound<'_, PyAny>) -> Option<u16> {
+    for attr in ["status_code", "statusCode"] {
+        if let Ok(Some(v)) = value.getattr_opt(attr) {
+            if v.is_instance_of::<PyInt>() {
+                if let Ok(status) = v.extract::<u16>() {
+                    if (400..500).contains(&status) {
+                        return Some(status);
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A `novu_framework.errors.NovuError` raised from user code (typically a step call failing inside it).
+fn native_framework_error(py: Python<'_>, value: &Bound<'_, PyAny>) -> Option<FrameworkError> {
+    let base = modules(py).ok()?.errors.bind(py).getattr("NovuError").ok()?;
+    if !value.is_instance(&base).ok()? {
+        return None;
+    }
+    let code_text: String = value.getattr("code").ok()?.extract().ok()?;
+    let message: String = value.getattr("message").ok()?.extract().ok()?;
+    let status: u16 = value.getattr("status").ok()?.extract().ok()?;
+    let data = value.getattr("data").ok().filter(|d| !d.is_none()).and_then(|d| from_py(&d).ok());
+    let mut e = match ErrorCode::from_name(&code_text) {
+        Some(code) => FrameworkError::new(code, message, data),
+        None => FrameworkError::pass_through(status, Some(message), data, Some(code_text)),
+    };
+    if e.code.status() != status {
+        e.status = Some(status);
+    }
+    Some(e)
+}
+
+fn traceback_text(py: Python<'_>, err: &PyErr) -> Option<String> {
+    let lines = modules(py).ok()?.traceback.bind(py).call_method1("format_exception", (err.value(py),)).ok()?;
+    let parts: Vec<String> = lines.extract().ok()?;
+    Some(parts.concat())
+}
+
+/// Logs a user exception with its traceback on the `novu_framework` logger.
+pub fn log(py: Python<'_>, err: &PyErr, context: &str, as_error: bool) {
+    let Ok(m) = modules(py) else { return };
+    let kwargs = PyDict::new(py);
+    if kwargs.set_item("exc_info", err.value(py)).is_err() {
+        return;
+    }
+    let level = if as_error { "error" } else { "warning" };
+    // Logging must never turn into a second failure.
+    let _ = m.logger.bind(py).call_method(level, ("%s", context), Some(&kwargs));
+}

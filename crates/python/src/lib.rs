@@ -1,0 +1,35 @@
+//! `novu_framework._native`: the Rust core exposed to the Python package. Private: the public API is the
+//! `novu_framework` package, which wraps these objects.
+
+use pyo3::prelude::*;
+
+mod bridge;
+mod convert;
+mod driver;
+mod errors;
+mod schema;
+mod step;
+mod workflow;
+
+/// Signs `payload` as the Novu platform does: `t=<t_ms>,v1=<hex HMAC-SHA256(secret, "<t_ms>.<payload>")>`.
+#[pyfunction]
+fn sign(secret_key: &str, payload: &[u8], timestamp_ms: i64) -> PyResult<String> {
+    novu_framework_core::hmac::Signer::new(secret_key)
+        .header(timestamp_ms, payload)
+        .ok_or_else(|| pyo3::exceptions::PyValueError::new_err("secret_key must not be empty"))
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("SDK_VERSION", novu_framework_core::dispatch::SDK_VERSION)?;
+    m.add("Halt", m.py().get_type::<errors::Halt>())?;
+    m.add_class::<bridge::NativeBridge>()?;
+    m.add_class::<bridge::Job>()?;
+    m.add_class::<driver::NativeFuture>()?;
+    m.add_class::<step::PyStep>()?;
+    m.add_class::<workflow::WorkflowHandle>()?;
+    m.add_function(wrap_pyfunction!(workflow::define_workflow, m)?)?;
+    m.add_function(wrap_pyfunction!(sign, m)?)?;
+    Ok(())
+}

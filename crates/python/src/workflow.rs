@@ -1,0 +1,337 @@
+//! Workflows: discovery at definition time, and running the workflow function against a replay.
+
+use std::sync::{Arc, Mutex};
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString};
+use serde_json::{Map, Value, json};
+
+use novu_framework_core::dispatch::local_run;
+use novu_framework_core::engine::{Run, RunOptions};
+use novu_framework_core::error::{FrameworkError, UserError};
+use novu_framework_core::workflow::{WorkflowBuilder, WorkflowDefinition, WorkflowOptions};
+
+use crate::convert::{from_py, to_py};
+use crate::driver::{Machine, NativeFuture, Poll, drive_sync, is_awaitable, run_sync};
+use crate::errors::{definition_error, framework_error, is_halt, user_error};
+use crate::step::{Discovery, PyStep, SharedRun, lock};
+
+/// Which optional keyword parameters the workflow function declares.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Accepts {
+    subscriber: bool,
+    context: bool,
+    env: bool,
+    controls: bool,
+}
+
+/// A defined workflow: its discovered definition and the Python function behind it.
+pub struct WorkflowEntry {
+    pub definition: Arc<WorkflowDefinition>,
+    func: Py<PyAny>,
+    pub is_async: bool,
+    accepts: Accepts,
+    /// Turns the validated payload dict into what the function receives (a pydantic model instance).
+    payload_factory: Option<Py<PyAny>>,
+}
+
+#[pyclass(module = "novu_framework._native", name = "WorkflowHandle", frozen)]
+pub struct WorkflowHandle {
+    pub entry: Arc<WorkflowEntry>,
+}
+
+fn option_value(options: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<Value>> {
+    match options.get_item(key)? {
+        Some(v) if !v.is_none() => Ok(Some(from_py(&v)?)),
+        _ => Ok(None),
+    }
+}
+
+fn option_string(options: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<String>> {
+    match options.get_item(key)? {
+        Some(v) if !v.is_none() => Ok(Some(v.extract()?)),
+        _ => Ok(None),
+    }
+}
+
+/// Defines a workflow: runs `func` once in discovery mode to record its steps.
+#[pyfunction]
+#[pyo3(signature = (workflow_id, func, *, is_async, accepts, payload_factory, options, code))]
+#[allow(clippy::too_many_arguments)]
+pub fn define_workflow(
+    py: Python<'_>,
+    workflow_id: String,
+    func: Py<PyAny>,
+    is_async: bool,
+    accepts: Vec<String>,
+    payload_factory: Option<Py<PyAny>>,
+    options: &Bound<'_, PyDict>,
+    code: String,
+) -> PyResult<WorkflowHandle> {
+    let tags = match options.get_item("tags")? {
+        Some(t) if !t.is_none() => t.extract::<Vec<String>>().map_err(|_| {
+            pyo3::exceptions::PyTypeError::new_err(format!("workflow `{workflow_id}`: tags must be a list of strings"))
+        })?,
+        _ => Vec::new(),
+    };
+    let wf_options = WorkflowOptions {
+        name: option_string(options, "name")?,
+        description: option_string(options, "description")?,
+        tags,
+        severity: option_string(options, "severity")?,
+        preferences: option_value(options, "preferences")?,
+        payload_schema: option_value(options, "payload_schema")?,
+        control_schema: option_value(options, "control_schema")?,
+        env_schema: option_value(options, "env_schema")?,
+    };
+    let builder = WorkflowBuilder::new(&workflow_id, wf_options, code).map_err(|e| definition_error(py, &e))?;
+    let accepts = Accepts {
+        subscriber: accepts.iter().any(|a| a == "subscriber"),
+        context: accepts.iter().any(|a| a == "context"),
+        env: accepts.iter().any(|a| a == "env"),
+        controls: accepts.iter().any(|a| a == "controls"),
+    };
+    let payload = to_py(py, builder.discovery_payload())?;
+    let payload = match &payload_factory {
+        Some(f) => f.bind(py).call1((payload, true))?,
+        None => payload,
+    };
+    let state = Arc::new(Mutex::new(Discovery { builder: Some(builder), error: None }));
+    let step = Py::new(py, PyStep::discovery(state.clone(), is_async))?;
+    let empty = || PyDict::new(py);
+    let kwargs = keyword_args(py, accepts, empty().as_any(), empty().as_any(), empty().as_any())?;
+    let mut result = func.bind(py).call((payload, step), Some(&kwargs));
+    if let Ok(value) = &result {
+        if is_awaitable(value) {
+            result = run_sync(py, value).map(|v| v.into_bound(py));
+        }
+    }
+    let mut discovery = state.lock().map_err(|_| PyRuntimeError::new_err("discovery state poisoned"))?;
+    if let Some(e) = discovery.error.take() {
+        return Err(definition_error(py, &e));
+    }
+    if let Err(err) = result {
+        let mut e = FrameworkError::new(
+            novu_framework_core::error::ErrorCode::BridgeError,
+            format!(
+                "Workflow `{workflow_id}`: the workflow function raised while its steps were being discovered: {}",
+                err.value(py)
+            ),
+            None,
+        );
+        e.code_text = Some("InvalidWorkflowError".into());
+        let wrapped = framework_error(py, &e);
+        wrapped.set_cause(py, Some(err));
+        return Err(wrapped);
+    }
+    let builder = discovery.builder.take().ok_or_else(|| PyRuntimeError::new_err("discovery already finished"))?;
+    let entry = WorkflowEntry { definition: Arc::new(builder.build()), func, is_async, accepts, payload_factory };
+    Ok(WorkflowHandle { entry: Arc::new(entry) })
+}
+
+fn keyword_args<'py>(
+    py: Python<'py>,
+    accepts: Accepts,
+    subscriber: &Bound<'py, PyAny>,
+    context: &Bound<'py, PyAny>,
+    env: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let kwargs = PyDict::new(py);
+    if accepts.subscriber {
+        kwargs.set_item("subscriber", subscriber)?;
+    }
+    if accepts.context {
+        kwargs.set_item("context", context)?;
+    }
+    if accepts.env {
+        kwargs.set_item("env", env)?;
+    }
+    if accepts.controls {
+        // Workflow-level controls are never populated at run time (spec §10.1).
+        kwargs.set_item("controls", PyDict::new(py))?;
+    }
+    Ok(kwargs)
+}
+
+/// What a finished workflow run turns into for its caller.
+pub type Finisher = Box<dyn FnOnce(Python<'_>, &mut Run, Result<(), UserError>, Option<PyErr>) -> PyResult<Py<PyAny>> + Send>;
+
+/// Runs the workflow function once against a replay.
+pub struct WorkflowMachine {
+    entry: Arc<WorkflowEntry>,
+    run: SharedRun,
+    expose_stack: bool,
+    finisher: Option<Finisher>,
+}
+
+impl WorkflowMachine {
+    pub fn new(entry: Arc<WorkflowEntry>, run: Run, expose_stack: bool, finisher: Finisher) -> WorkflowMachine {
+        WorkflowMachine { entry, run: Arc::new(Mutex::new(run)), expose_stack, finisher: Some(finisher) }
+    }
+
+    fn start(&mut self, py: Python<'_>) -> PyResult<Poll> {
+        let (payload, subscriber, context, env) = {
+            let run = lock(&self.run)?;
+            let or_empty = |v: &Value| -> PyResult<Bound<'_, PyAny>> {
+                if v.is_null() { Ok(PyDict::new(py).into_any()) } else { to_py(py, v) }
+            };
+            (to_py(py, run.payload())?, or_empty(run.subscriber())?, or_empty(run.event_context())?, or_empty(run.env())?)
+        };
+        let payload = match &self.entry.payload_factory {
+            Some(f) => match f.bind(py).call1((payload, false)) {
+                Ok(p) => p,
+                Err(e) => return self.finish(py, Err(e)),
+            },
+            None => payload,
+        };
+        let step = Py::new(py, PyStep::run(self.run.clone(), self.expose_stack, self.entry.is_async))?;
+        let kwargs = keyword_args(py, self.entry.accepts, &subscriber, &context, &env)?;
+        match self.entry.func.bind(py).call((payload, step), Some(&kwargs)) {
+            Ok(value) if is_awaitable(&value) => Ok(Poll::Pending(value.unbind())),
+            Ok(_) => self.finish(py, Ok(())),
+            Err(e) => self.finish(py, Err(e)),
+        }
+    }
+
+    fn finish(&mut self, py: Python<'_>, returned: PyResult<()>) -> PyResult<Poll> {
+        let (returned, raised) = match returned {
+            Ok(()) => (Ok(()), None),
+            Err(e) if is_halt(py, &e) => (Ok(()), None),
+            Err(e) => (Err(user_error(py, &e, self.expose_stack, &format!("workflow `{}` raised", self.entry.definition.id))), Some(e)),
+        };
+        let finisher = self.finisher.take().ok_or_else(|| PyRuntimeError::new_err("workflow run finished twice"))?;
+        let mut run = lock(&self.run)?;
+        Ok(Poll::Ready(finisher(py, &mut run, returned, raised)))
+    }
+}
+
+impl WorkflowMachine {
+    pub fn is_async(&self) -> bool {
+        self.entry.is_async
+    }
+}
+
+impl Machine for WorkflowMachine {
+    fn advance(&mut self, py: Python<'_>, input: Option<PyResult<Py<PyAny>>>) -> Poll {
+        let result = match input {
+            None => self.start(py),
+            Some(r) => self.finish(py, r.map(|_| ())),
+        };
+        result.unwrap_or_else(|e| Poll::Ready(Err(e)))
+    }
+}
+
+/// In-process local run: the result dict, or the framework error raised (chained to the user's exception).
+fn local_finisher() -> Finisher {
+    Box::new(|py, run, returned, raised| match run.finish(returned) {
+        Ok(value) => Ok(to_py(py, &value)?.unbind()),
+        Err(e) => {
+            if let Some(raised) = raised {
+                // A step failure raised inside the function already carries the right code and cause.
+                let same = raised.value(py).getattr("code").ok().and_then(|c| c.extract::<String>().ok())
+                    == Some(e.code_text.clone().unwrap_or_else(|| e.code.as_str().to_string()));
+                if same {
+                    return Err(raised);
+                }
+                let err = framework_error(py, &e);
+                err.set_cause(py, Some(raised));
+                return Err(err);
+            }
+            Err(framework_error(py, &e))
+        }
+    })
+}
+
+#[pymethods]
+impl WorkflowHandle {
+    #[getter]
+    fn workflow_id(&self) -> &str {
+        &self.entry.definition.id
+    }
+
+    #[getter]
+    fn is_async(&self) -> bool {
+        self.entry.is_async
+    }
+
+    /// The workflow's discover entry, as Novu receives it.
+    fn discover<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let doc = novu_framework_core::discover::discover_document([self.entry.definition.as_ref()]);
+        to_py(py, &doc["workflows"][0])
+    }
+
+    /// Validates a payload against the workflow's schema; returns it with defaults applied.
+    fn validate_payload<'py>(&self, py: Python<'py>, payload: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let mut value = from_py(payload)?;
+        match self.entry.definition.payload.schema().validate(&mut value) {
+            Ok(()) => to_py(py, &value),
+            Err(errors) => {
+                let issues: Vec<_> = errors
+                    .into_iter()
+                    .map(|e| novu_framework_core::error::ValidationIssue { path: e.path, message: e.message })
+                    .collect();
+                Err(framework_error(py, &FrameworkError::workflow_payload_invalid(&self.entry.definition.id, &issues)))
+            }
+        }
+    }
+
+    /// Runs every step in order in this process (the original project's local run); an async workflow
+    /// runs on an event loop.
+    #[pyo3(signature = (to, payload, controls=None))]
+    fn run_local<'py>(
+        &self,
+        py: Python<'py>,
+        to: &Bound<'py, PyAny>,
+        payload: &Bound<'py, PyAny>,
+        controls: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let mut machine = self.local_machine(py, to, payload, controls)?;
+        drive_sync(py, &mut machine)
+    }
+
+    /// The awaitable twin of `run_local`.
+    #[pyo3(signature = (to, payload, controls=None))]
+    fn run_local_async<'py>(
+        &self,
+        py: Python<'py>,
+        to: &Bound<'py, PyAny>,
+        payload: &Bound<'py, PyAny>,
+        controls: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let machine = self.local_machine(py, to, payload, controls)?;
+        Ok(Py::new(py, NativeFuture::new(Box::new(machine)))?.into_any())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<novu_framework workflow {:?} ({} steps)>", self.entry.definition.id, self.entry.definition.steps.len())
+    }
+}
+
+impl WorkflowHandle {
+    fn local_machine(
+        &self,
+        py: Python<'_>,
+        to: &Bound<'_, PyAny>,
+        payload: &Bound<'_, PyAny>,
+        controls: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<WorkflowMachine> {
+        let mut body = Map::new();
+        body.insert("to".into(), from_py(to)?);
+        body.insert("payload".into(), if payload.is_none() { json!({}) } else { from_py(payload)? });
+        if let Some(c) = controls.filter(|c| !c.is_none()) {
+            body.insert("controls".into(), from_py(c)?);
+        }
+        let options = RunOptions { expose_stack: true, ..RunOptions::default() };
+        let run = local_run(self.entry.definition.clone(), Value::Object(body), options)
+            .map_err(|e| framework_error(py, &e))?;
+        Ok(WorkflowMachine::new(self.entry.clone(), run, true, local_finisher()))
+    }
+}
+
+/// `[(name, value), ...]` as a Python list of tuples.
+pub fn header_list<'py>(py: Python<'py>, headers: &[(&str, String)]) -> PyResult<Bound<'py, PyList>> {
+    let items: Vec<(Bound<'_, PyString>, Bound<'_, PyString>)> =
+        headers.iter().map(|(k, v)| (PyString::new(py, k), PyString::new(py, v))).collect();
+    PyList::new(py, items)
+}

@@ -1,0 +1,22 @@
+"""novu-framework: code-first Novu notification workflows for Python, served from Flask or FastAPI.
+
+Example::
+
+    from flask import Flask
+    from novu_framework import workflow
+    from novu_framework.flask import serve
+
+    @workflow("welcome")
+    def welcome(payload, step):
+        step.email("welcome-email", {"subject": "Welcome!", "body": "<p>Glad you are here.</p>"})
+
+    app = Flask(__name__)
+    serve(app, route="/api/novu", workflows=[welcome])
+"""
+
+from ._native import SDK_VERSION as __version__
+from .client import Client
+from .errors import NovuError
+from .workflow import Workflow, workflow
+
+__all__ = ["Client", "NovuError", "Workflow", "__version__", "workflow"]

@@ -1,0 +1,47 @@
+"""Running awaitables from synchronous code (a Flask view, discovery at import time)."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+from collections.abc import Awaitable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_local = threading.local()
+
+
+def _thread_loop() -> asyncio.AbstractEventLoop:
+    loop: asyncio.AbstractEventLoop | None = getattr(_local, "loop", None)
+    if loop is None or loop.is_closed():
+        loop = asyncio.new_event_loop()
+        _local.loop = loop
+    return loop
+
+
+async def _await(awaitable: Awaitable[T]) -> T:
+    return await awaitable
+
+
+def run_sync(awaitable: Awaitable[T]) -> T:
+    """Runs ``awaitable`` to completion and returns its result.
+
+    Uses an event loop kept per thread, so repeated calls (one per request in a sync web server) do not
+    pay for creating a loop. When this thread already runs a loop (the caller is itself async), the work
+    goes to a short-lived worker thread instead of nesting loops.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _thread_loop().run_until_complete(_await(awaitable))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: _thread_loop().run_until_complete(_await(awaitable))).result()
+
+
+def is_async_callable(func: Any) -> bool:
+    """True for ``async def`` functions (also behind ``functools.partial`` or as ``__call__``)."""
+    while hasattr(func, "func") and not asyncio.iscoroutinefunction(func):
+        func = func.func
+    return asyncio.iscoroutinefunction(func) or asyncio.iscoroutinefunction(getattr(func, "__call__", None))

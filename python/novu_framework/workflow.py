@@ -1,0 +1,225 @@
+"""Defining workflows: the ``@workflow`` decorator and the :class:`Workflow` it returns."""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from . import _native
+from ._aio import is_async_callable
+from ._callables import is_model, json_schema, source_text
+from .errors import ExecutionEventPayloadInvalidError
+
+__all__ = ["Workflow", "workflow"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+Schema = Mapping[str, Any] | type
+"""A JSON Schema dict, or a pydantic model class."""
+
+_OPTIONAL_KWARGS = ("subscriber", "context", "env", "controls")
+
+
+def _schema_json(schema: Schema | None, what: str) -> Any:
+    if schema is None:
+        return None
+    if is_model(schema):
+        return json_schema(schema)
+    if isinstance(schema, Mapping):
+        return dict(schema)
+    raise TypeError(f"{what} must be a JSON Schema dict or a pydantic model class, not {type(schema).__name__}")
+
+
+def _payload_factory(model: Any, workflow_id: str) -> Callable[[Any, bool], Any]:
+    """Builds the pydantic payload from the validated dict; in discovery an invalid mock is still built."""
+
+    def make(data: Any, discovery: bool) -> Any:
+        try:
+            return model.model_validate(data)
+        except Exception as exc:
+            if not hasattr(exc, "errors"):
+                raise
+            if discovery:
+                return model.model_construct(**data)
+            first = exc.errors()[0]
+            path = "".join(f"/{part}" for part in first.get("loc", ()))
+            raise ExecutionEventPayloadInvalidError(
+                f"Workflow with id: `{workflow_id}` has invalid `payload`. Please provide the correct event payload.",
+                data=[{"path": path, "message": first.get("msg", str(exc))}],
+            ) from exc
+
+    return make
+
+
+def _payload_model_from_annotation(func: Callable[..., Any]) -> Any:
+    params = list(inspect.signature(func).parameters.values())
+    if not params:
+        return None
+    try:
+        hints = typing.get_type_hints(func)
+    except Exception:
+        hints = {}
+    annotation = hints.get(params[0].name, params[0].annotation)
+    return annotation if is_model(annotation) else None
+
+
+def _accepted_kwargs(func: Callable[..., Any], workflow_id: str) -> list[str]:
+    params = inspect.signature(func).parameters.values()
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if len(positional) < 2 and not any(p.kind == p.VAR_POSITIONAL for p in params):
+        raise TypeError(
+            f"workflow `{workflow_id}`: the function must take `payload` and `step` as its first two parameters"
+        )
+    if any(p.kind == p.VAR_KEYWORD for p in params):
+        return list(_OPTIONAL_KWARGS)
+    names = {p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    return [k for k in _OPTIONAL_KWARGS if k in names]
+
+
+class Workflow:
+    """A notification workflow, made by :func:`workflow`.
+
+    Serve it with ``novu_framework.flask.serve`` or ``novu_framework.fastapi.serve``; run it locally
+    with :meth:`run`.
+    """
+
+    def __init__(self, func: Callable[..., Any], handle: _native.WorkflowHandle) -> None:
+        self._func = func
+        self._handle = handle
+        self.__doc__ = func.__doc__
+        self.__name__ = getattr(func, "__name__", handle.workflow_id)
+        self.__wrapped__ = func
+
+    @property
+    def workflow_id(self) -> str:
+        """The workflow's id."""
+        return self._handle.workflow_id
+
+    @property
+    def is_async(self) -> bool:
+        """True when the workflow function is ``async def`` (its step calls are then awaited)."""
+        return self._handle.is_async
+
+    def discover(self) -> dict[str, Any]:
+        """The workflow as Novu discovers it (the entry of ``GET ?action=discover``)."""
+        entry: dict[str, Any] = self._handle.discover()
+        return entry
+
+    def run(
+        self,
+        to: str | Mapping[str, Any],
+        payload: Mapping[str, Any] | Any | None = None,
+        *,
+        controls: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """Runs every step in order in this process and returns what each produced.
+
+        Steps run as if Novu delivered each right after the previous one: controls are each step's
+        defaults (or ``controls[step_id]``), rendered with Liquid; ``skip`` is honoured; outputs are
+        validated and sanitised; delays and digests are not waited for.
+
+        Example::
+
+            result = welcome.run("subscriber-1", {"name": "Ada"})
+            result["step_results"]["welcome-email"]["subject"]
+
+        Returns:
+            ``{"workflow_id", "status": "completed", "step_results": {step_id: outputs}, "payload"}``.
+
+        Raises:
+            NovuError: the framework error, e.g. ``WorkflowPayloadInvalidError`` for a bad payload or
+                ``StepExecutionFailedError`` (chained to your exception) when a resolver raises.
+        """
+        result: dict[str, Any] = self._handle.run_local(to, payload, controls)
+        return result
+
+    async def run_async(
+        self,
+        to: str | Mapping[str, Any],
+        payload: Mapping[str, Any] | Any | None = None,
+        *,
+        controls: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """The awaitable twin of :meth:`run`, for async code and ``async def`` workflows."""
+        result: dict[str, Any] = await self._handle.run_local_async(to, payload, controls)
+        return result
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Calls the workflow function itself (handy in unit tests with a stand-in ``step``)."""
+        return self._func(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<Workflow {self.workflow_id!r}>"
+
+
+def workflow(
+    workflow_id: str,
+    payload_schema: Schema | None = None,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    tags: Sequence[str] | None = None,
+    preferences: Mapping[str, Any] | None = None,
+    severity: str | None = None,
+    control_schema: Schema | None = None,
+    env_schema: Schema | None = None,
+) -> Callable[[Callable[..., Any] | Callable[..., Awaitable[Any]]], Workflow]:
+    """Declares a notification workflow.
+
+    The decorated function (sync or ``async def``) receives ``payload`` and ``step`` positionally, and
+    the keyword parameters ``subscriber``, ``context``, ``env`` and ``controls`` when it declares them.
+    Its steps are discovered right away, by running it once with a mock payload: a mistake in the
+    definition raises here, naming the workflow and step.
+
+    Args:
+        workflow_id: the id Novu knows the workflow by.
+        payload_schema: a JSON Schema dict or a pydantic model; defaults to the model annotating the
+            ``payload`` parameter. Without one the payload is always ``{}`` (as upstream: undeclared keys
+            are stripped).
+        name, description, tags, severity, preferences: shown and used by Novu.
+        control_schema, env_schema: workflow-level schemas shown in discover.
+
+    Example::
+
+        from pydantic import BaseModel
+        from novu_framework import workflow
+
+        class Welcome(BaseModel):
+            name: str = "friend"
+
+        @workflow("welcome", tags=["onboarding"])
+        def welcome(payload: Welcome, step):
+            step.in_app("inbox", lambda controls: {"body": f"Hi {payload.name}"})
+            step.email("email", {"subject": "Welcome", "body": f"<p>Hi {payload.name}</p>"})
+    """
+
+    def decorate(func: Callable[..., Any]) -> Workflow:
+        if not callable(func):
+            raise TypeError(f"@workflow({workflow_id!r}) must decorate a function")
+        accepts = _accepted_kwargs(func, workflow_id)
+        schema = payload_schema if payload_schema is not None else _payload_model_from_annotation(func)
+        factory = _payload_factory(schema, workflow_id) if is_model(schema) else None
+        options = {
+            "name": name,
+            "description": description,
+            "tags": list(tags) if tags is not None else None,
+            "severity": severity,
+            "preferences": dict(preferences) if preferences is not None else None,
+            "payload_schema": _schema_json(schema, f"workflow `{workflow_id}`: payload_schema"),
+            "control_schema": _schema_json(control_schema, f"workflow `{workflow_id}`: control_schema"),
+            "env_schema": _schema_json(env_schema, f"workflow `{workflow_id}`: env_schema"),
+        }
+        handle = _native.define_workflow(
+            workflow_id,
+            func,
+            is_async=is_async_callable(func),
+            accepts=accepts,
+            payload_factory=factory,
+            options=options,
+            code=source_text(func),
+        )
+        return Workflow(func, handle)
+
+    return decorate
