@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -11,21 +10,7 @@ from . import _native
 if TYPE_CHECKING:
     from .workflow import Workflow
 
-__all__ = ["Client", "DEFAULT_API_URL"]
-
-DEFAULT_API_URL = "https://api.novu.co"
-
-
-def _env_flag(name: str) -> bool | None:
-    value = os.environ.get(name)
-    if value is None:
-        return None
-    lowered = value.strip().lower()
-    if lowered == "false":
-        return False
-    if lowered == "true":
-        return True
-    return None
+__all__ = ["Client"]
 
 
 class Client:
@@ -54,14 +39,10 @@ class Client:
         api_timeout: float = 10.0,
         max_body_bytes: int | None = None,
     ) -> None:
-        if secret_key is None:
-            secret_key = os.environ.get("NOVU_SECRET_KEY") or os.environ.get("NOVU_API_KEY") or ""
-        if strict_authentication is None:
-            env = _env_flag("NOVU_STRICT_AUTHENTICATION_ENABLED")
-            strict_authentication = True if env is None else env
-        self.secret_key: str = secret_key
-        self.strict_authentication: bool = bool(strict_authentication)
-        self.api_url: str = (api_url or os.environ.get("NOVU_API_URL") or DEFAULT_API_URL).rstrip("/")
+        secret, strict, url = _native.resolve_client(secret_key, strict_authentication, api_url)
+        self.secret_key: str = secret
+        self.strict_authentication: bool = strict
+        self.api_url: str = url
         self.api_timeout: float = api_timeout
         self.max_body_bytes: int | None = max_body_bytes
 

@@ -97,7 +97,10 @@ fn state_items(items: Vec<Value>) -> Result<Vec<StateItem>, FrameworkError> {
         };
         // Upstream looks items up by `stepId` and skips anything else; an item without one matches nothing.
         if let Some(Value::String(step_id)) = obj.remove("stepId") {
-            out.push(StateItem { step_id, outputs: obj.remove("outputs").unwrap_or(Value::Null) });
+            out.push(StateItem {
+                step_id,
+                outputs: obj.remove("outputs").unwrap_or(Value::Null),
+            });
         }
     }
     Ok(out)
@@ -116,17 +119,11 @@ pub fn type_name(v: &Value) -> &'static str {
 }
 
 /// Engine settings a bridge passes to every run.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RunOptions {
     /// False under strict authentication: error bodies then carry no traceback.
     pub expose_stack: bool,
     pub limits: Limits,
-}
-
-impl Default for RunOptions {
-    fn default() -> Self {
-        RunOptions { expose_stack: false, limits: Limits::default() }
-    }
 }
 
 /// What a step call must do next.
@@ -216,7 +213,15 @@ impl Run {
         for item in &event.state {
             steps.insert(item.step_id.clone(), item.outputs.clone());
         }
-        let context = build_context(&workflow, payload, event.subscriber, event.actor, event.context, event.env, steps);
+        let context = build_context(
+            &workflow,
+            payload,
+            event.subscriber,
+            event.actor,
+            event.context,
+            event.env,
+            steps,
+        );
         Ok(Run {
             workflow,
             mode,
@@ -246,7 +251,15 @@ impl Run {
     ) -> Result<Run, FrameworkError> {
         let payload = validate(workflow.payload.schema(), payload)
             .map_err(|issues| FrameworkError::workflow_payload_invalid(&workflow.id, &issues))?;
-        let context = build_context(&workflow, payload, Some(subscriber), None, None, None, Map::new());
+        let context = build_context(
+            &workflow,
+            payload,
+            Some(subscriber),
+            None,
+            None,
+            None,
+            Map::new(),
+        );
         Ok(Run {
             workflow,
             mode: Mode::Local,
@@ -345,8 +358,16 @@ impl Run {
             return Ok(StepAction::Return(value));
         }
         let controls = self.prepare_controls(index).map_err(|e| self.fail(e))?;
-        self.active = Some(Active { step: index, controls: controls.clone(), outputs: None, providers: Map::new() });
-        Ok(StepAction::Run { controls, check_skip: self.mode != Mode::Preview })
+        self.active = Some(Active {
+            step: index,
+            controls: controls.clone(),
+            outputs: None,
+            providers: Map::new(),
+        });
+        Ok(StepAction::Run {
+            controls,
+            check_skip: self.mode != Mode::Preview,
+        })
     }
 
     /// Hydrates a step that ran in an earlier job (spec §10.4, non-target).
@@ -382,14 +403,16 @@ impl Run {
             Mode::Local => self.local_controls.remove(id).unwrap_or_else(|| json!({})),
             _ => self.controls.take().unwrap_or(Value::Null),
         };
-        let controls =
-            validate(step.controls.schema(), given).map_err(|issues| FrameworkError::controls_invalid(wf, id, &issues))?;
+        let controls = validate(step.controls.schema(), given)
+            .map_err(|issues| FrameworkError::controls_invalid(wf, id, &issues))?;
         compile_controls(&controls, &self.context, &self.options.limits)
             .map_err(|e| FrameworkError::controls_compilation_failed(wf, id, e.data))
     }
 
     fn active(&self) -> Result<&Active, FrameworkError> {
-        self.active.as_ref().ok_or_else(|| bridge_error("no step is running".into()))
+        self.active
+            .as_ref()
+            .ok_or_else(|| bridge_error("no step is running".into()))
     }
 
     /// The running step's definition.
@@ -409,12 +432,17 @@ impl Run {
 
     /// The provider overrides the running step declared in discovery, in order.
     pub fn active_providers(&self) -> &[ProviderDefinition] {
-        self.active_step().map(|s| s.providers.as_slice()).unwrap_or(&[])
+        self.active_step()
+            .map(|s| s.providers.as_slice())
+            .unwrap_or(&[])
     }
 
     /// Reports the skip decision; `Some(value)` when the step is skipped (the value goes to user code,
     /// after which an execute run is done), `None` to go on with the resolver.
-    pub fn skip(&mut self, skipped: Result<bool, UserError>) -> Result<Option<Value>, FrameworkError> {
+    pub fn skip(
+        &mut self,
+        skipped: Result<bool, UserError>,
+    ) -> Result<Option<Value>, FrameworkError> {
         let skipped = match skipped {
             Ok(s) => s,
             Err(cause) => return Err(self.step_failure(cause)),
@@ -422,13 +450,21 @@ impl Run {
         if !skipped {
             return Ok(None);
         }
-        let active = self.active.take().ok_or_else(|| bridge_error("no step is running".into()))?;
+        let active = self
+            .active
+            .take()
+            .ok_or_else(|| bridge_error("no step is running".into()))?;
         let id = self.workflow.steps[active.step].id.clone();
         if self.mode == Mode::Local {
-            self.step_results.insert(id.clone(), json!({"skipped": true}));
+            self.step_results
+                .insert(id.clone(), json!({"skipped": true}));
             set_step_context(&mut self.context, &id, json!({}));
         } else {
-            self.outcome = Some(Outcome { outputs: json!({}), providers: Map::new(), skip: true });
+            self.outcome = Some(Outcome {
+                outputs: json!({}),
+                providers: Map::new(),
+                skip: true,
+            });
         }
         Ok(Some(json!({})))
     }
@@ -455,7 +491,11 @@ impl Run {
     }
 
     /// Reports one provider override's result (spec §10.6). In preview a failing override is mocked.
-    pub fn provider_resolved(&mut self, provider_id: &str, output: Result<Value, UserError>) -> Result<(), FrameworkError> {
+    pub fn provider_resolved(
+        &mut self,
+        provider_id: &str,
+        output: Result<Value, UserError>,
+    ) -> Result<(), FrameworkError> {
         let index = self.active()?.step;
         let workflow = Arc::clone(&self.workflow);
         let step = &workflow.steps[index];
@@ -487,8 +527,16 @@ impl Run {
             Ok(v) => v,
             Err(_) if self.mode == Mode::Preview => provider.outputs_mock.clone(),
             Err(cause) => {
-                let prefix = format!("Failed to {} Provider with id: `{provider_id}`", self.mode.action());
-                let e = wrap_cause(ErrorCode::ProviderExecutionFailedError, &prefix, &cause, self.options.expose_stack);
+                let prefix = format!(
+                    "Failed to {} Provider with id: `{provider_id}`",
+                    self.mode.action()
+                );
+                let e = wrap_cause(
+                    ErrorCode::ProviderExecutionFailedError,
+                    &prefix,
+                    &cause,
+                    self.options.expose_stack,
+                );
                 return Err(self.fail(e));
             }
         };
@@ -516,7 +564,11 @@ impl Run {
             set_step_context(&mut self.context, &step.id, result.clone());
             return Ok(result);
         }
-        self.outcome = Some(Outcome { outputs: outputs.clone(), providers: active.providers, skip: false });
+        self.outcome = Some(Outcome {
+            outputs: outputs.clone(),
+            providers: active.providers,
+            skip: false,
+        });
         Ok(outputs)
     }
 
@@ -527,7 +579,12 @@ impl Run {
         let id = self.active_step().map(|s| s.id.clone()).unwrap_or_default();
         self.active = None;
         let prefix = format!("Failed to {} Step with id: `{id}`", self.mode.action());
-        let e = wrap_cause(ErrorCode::StepExecutionFailedError, &prefix, &cause, self.options.expose_stack);
+        let e = wrap_cause(
+            ErrorCode::StepExecutionFailedError,
+            &prefix,
+            &cause,
+            self.options.expose_stack,
+        );
         self.fail(e)
     }
 
@@ -557,9 +614,17 @@ impl Run {
                 "payload": self.context["payload"].take(),
             }));
         }
-        let outcome = self.outcome.take().unwrap_or(Outcome { outputs: json!({}), providers: Map::new(), skip: false });
+        let outcome = self.outcome.take().unwrap_or(Outcome {
+            outputs: json!({}),
+            providers: Map::new(),
+            skip: false,
+        });
         // Keep the run "done" so that later step calls halt.
-        self.outcome = Some(Outcome { outputs: Value::Null, providers: Map::new(), skip: false });
+        self.outcome = Some(Outcome {
+            outputs: Value::Null,
+            providers: Map::new(),
+            skip: false,
+        });
         let duration = self.started.elapsed().as_secs_f64() * 1000.0;
         Ok(json!({
             "outputs": outcome.outputs,
@@ -579,21 +644,36 @@ impl Run {
 pub fn workflow_failure(cause: &UserError, expose_stack: bool) -> FrameworkError {
     match cause {
         UserError::Framework(e) => e.clone(),
-        UserError::PassThrough { status, message, data, code } => {
-            FrameworkError::pass_through(*status, message.clone(), data.clone(), code.clone())
-        }
-        other => wrap_cause(ErrorCode::BridgeError, "Unknown BridgeError", other, expose_stack),
+        UserError::PassThrough {
+            status,
+            message,
+            data,
+            code,
+        } => FrameworkError::pass_through(*status, message.clone(), data.clone(), code.clone()),
+        other => wrap_cause(
+            ErrorCode::BridgeError,
+            "Unknown BridgeError",
+            other,
+            expose_stack,
+        ),
     }
 }
 
 fn bridge_error(message: String) -> FrameworkError {
-    FrameworkError::new(ErrorCode::BridgeError, format!("Unknown BridgeError: {message}"), Some(json!({})))
+    FrameworkError::new(
+        ErrorCode::BridgeError,
+        format!("Unknown BridgeError: {message}"),
+        Some(json!({})),
+    )
 }
 
 fn validate(schema: &Schema, mut data: Value) -> Result<Value, Vec<ValidationIssue>> {
     match schema.validate(&mut data) {
         Ok(()) => Ok(data),
-        Err(errors) => Err(errors.into_iter().map(|ValidationError { path, message }| ValidationIssue { path, message }).collect()),
+        Err(errors) => Err(errors
+            .into_iter()
+            .map(|ValidationError { path, message }| ValidationIssue { path, message })
+            .collect()),
     }
 }
 
@@ -619,7 +699,10 @@ fn build_context(
         map.insert("context".into(), c);
     }
     map.insert("steps".into(), Value::Object(steps));
-    map.insert("env".into(), env.filter(|e| !e.is_null()).unwrap_or_else(|| json!({})));
+    map.insert(
+        "env".into(),
+        env.filter(|e| !e.is_null()).unwrap_or_else(|| json!({})),
+    );
     Value::Object(map)
 }
 
@@ -655,7 +738,9 @@ fn deep_merge(base: &mut Value, over: &Value) {
 /// (project decision, decisions.md "The local run").
 fn local_result(kind: StepKind, outputs: &Value, payload: &Value) -> Value {
     match kind {
-        StepKind::InApp => json!({"seen": false, "read": false, "lastSeenDate": null, "lastReadDate": null}),
+        StepKind::InApp => {
+            json!({"seen": false, "read": false, "lastSeenDate": null, "lastReadDate": null})
+        }
         StepKind::Delay => json!({"duration": 0}),
         StepKind::Digest => json!({
             "events": [{"id": crate::ids::uuid_v4(), "time": crate::ids::now_iso(), "payload": payload}],
@@ -663,6 +748,8 @@ fn local_result(kind: StepKind, outputs: &Value, payload: &Value) -> Value {
         }),
         StepKind::Throttle => json!({"throttled": false}),
         StepKind::Custom => outputs.clone(),
-        StepKind::Email | StepKind::Sms | StepKind::Push | StepKind::Chat | StepKind::Tool => json!({}),
+        StepKind::Email | StepKind::Sms | StepKind::Push | StepKind::Chat | StepKind::Tool => {
+            json!({})
+        }
     }
 }

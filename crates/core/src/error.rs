@@ -165,7 +165,13 @@ pub struct ValidationIssue {
 
 impl FrameworkError {
     pub fn new(code: ErrorCode, message: impl Into<String>, data: Option<Value>) -> Self {
-        FrameworkError { code, status: None, code_text: None, message: message.into(), data }
+        FrameworkError {
+            code,
+            status: None,
+            code_text: None,
+            message: message.into(),
+            data,
+        }
     }
 
     pub fn status(&self) -> u16 {
@@ -200,7 +206,12 @@ impl FrameworkError {
 
     /// An error that user code raised with its own HTTP status (4xx) and body fields; absent fields stay
     /// out of the body as upstream omits undefined keys.
-    pub fn pass_through(status: u16, message: Option<String>, data: Option<Value>, code: Option<String>) -> Self {
+    pub fn pass_through(
+        status: u16,
+        message: Option<String>,
+        data: Option<Value>,
+        code: Option<String>,
+    ) -> Self {
         FrameworkError {
             code: ErrorCode::BridgeError,
             status: Some(status),
@@ -211,7 +222,11 @@ impl FrameworkError {
     }
 
     pub fn invalid_action(action: &str, allowed: &[&str]) -> Self {
-        let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+        let list = allowed
+            .iter()
+            .map(|a| format!("`{a}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         Self::new(
             ErrorCode::InvalidActionError,
             format!("Invalid query string: `action`=`{action}`. Please use one of {list}"),
@@ -373,40 +388,61 @@ impl FrameworkError {
 }
 
 fn payload_invalid_message(workflow_id: &str) -> String {
-    format!("Workflow with id: `{workflow_id}` has invalid `payload`. Please provide the correct event payload.")
+    format!(
+        "Workflow with id: `{workflow_id}` has invalid `payload`. Please provide the correct event payload."
+    )
 }
 
 /// `[{path, message}, ...]` as upstream reports validation failures.
 pub fn issues_value(issues: &[ValidationIssue]) -> Value {
-    Value::Array(issues.iter().map(|i| json!({"path": i.path, "message": i.message})).collect())
+    Value::Array(
+        issues
+            .iter()
+            .map(|i| json!({"path": i.path, "message": i.message}))
+            .collect(),
+    )
 }
 
 /// What user code raised, as the core needs to report it (spec §4.4).
 #[derive(Debug, Clone, PartialEq)]
 pub enum UserError {
     /// An exception: its message and, when debugging output is allowed, its traceback text.
-    Exception { message: String, stack: Option<String> },
+    Exception {
+        message: String,
+        stack: Option<String>,
+    },
     /// Something raised that is not an exception (JavaScript lets any value be thrown; Rust callers may
     /// report a value too): rendered as pretty JSON after the prefix.
     Value(Value),
     /// A framework error raised inside user code (e.g. a nested workflow call); propagated unchanged.
     Framework(FrameworkError),
     /// An error carrying its own 4xx HTTP status (spec §4.3 item 2).
-    PassThrough { status: u16, message: Option<String>, data: Option<Value>, code: Option<String> },
+    PassThrough {
+        status: u16,
+        message: Option<String>,
+        data: Option<Value>,
+        code: Option<String>,
+    },
 }
 
 /// The three "server" errors that wrap a cause: `BridgeError`, `StepExecutionFailedError`,
 /// `ProviderExecutionFailedError` (spec §4.4). `expose_stack` is false under strict authentication, where
 /// `data` stays `{}` so that no traceback or file path leaves the server.
-pub fn wrap_cause(code: ErrorCode, prefix: &str, cause: &UserError, expose_stack: bool) -> FrameworkError {
+pub fn wrap_cause(
+    code: ErrorCode,
+    prefix: &str,
+    cause: &UserError,
+    expose_stack: bool,
+) -> FrameworkError {
     let (message, stack) = match cause {
         UserError::Exception { message, stack } => (format!("{prefix}: {message}"), stack.clone()),
         UserError::Value(Value::Null) => (prefix.to_string(), None),
         UserError::Value(v) => (format!("{prefix}: {}", json::stringify_pretty(v, 2)), None),
         UserError::Framework(e) => (format!("{prefix}: {}", e.message), None),
-        UserError::PassThrough { message, .. } => {
-            (format!("{prefix}: {}", message.clone().unwrap_or_default()), None)
-        }
+        UserError::PassThrough { message, .. } => (
+            format!("{prefix}: {}", message.clone().unwrap_or_default()),
+            None,
+        ),
     };
     let data = if expose_stack {
         json!({"stack": stack.unwrap_or_else(|| prefix.to_string())})
@@ -449,21 +485,45 @@ mod tests {
         let e = wrap_cause(
             ErrorCode::StepExecutionFailedError,
             prefix,
-            &UserError::Exception { message: "boom".into(), stack: Some("Traceback".into()) },
+            &UserError::Exception {
+                message: "boom".into(),
+                stack: Some("Traceback".into()),
+            },
             true,
         );
         assert_eq!(e.message, "Failed to execute Step with id: `s`: boom");
         assert_eq!(e.data, Some(json!({"stack": "Traceback"})));
         assert_eq!(e.status(), 502);
 
-        let plain = wrap_cause(ErrorCode::StepExecutionFailedError, prefix, &UserError::Value(json!("plain string")), true);
-        assert_eq!(plain.message, "Failed to execute Step with id: `s`: \"plain string\"");
+        let plain = wrap_cause(
+            ErrorCode::StepExecutionFailedError,
+            prefix,
+            &UserError::Value(json!("plain string")),
+            true,
+        );
+        assert_eq!(
+            plain.message,
+            "Failed to execute Step with id: `s`: \"plain string\""
+        );
         assert_eq!(plain.data, Some(json!({"stack": prefix})));
 
-        let obj = wrap_cause(ErrorCode::StepExecutionFailedError, prefix, &UserError::Value(json!({"a": 1})), true);
-        assert_eq!(obj.message, "Failed to execute Step with id: `s`: {\n  \"a\": 1\n}");
+        let obj = wrap_cause(
+            ErrorCode::StepExecutionFailedError,
+            prefix,
+            &UserError::Value(json!({"a": 1})),
+            true,
+        );
+        assert_eq!(
+            obj.message,
+            "Failed to execute Step with id: `s`: {\n  \"a\": 1\n}"
+        );
 
-        let none = wrap_cause(ErrorCode::BridgeError, "Unknown BridgeError", &UserError::Value(Value::Null), true);
+        let none = wrap_cause(
+            ErrorCode::BridgeError,
+            "Unknown BridgeError",
+            &UserError::Value(Value::Null),
+            true,
+        );
         assert_eq!(none.message, "Unknown BridgeError");
     }
 
@@ -472,7 +532,10 @@ mod tests {
         let e = wrap_cause(
             ErrorCode::BridgeError,
             "Unknown BridgeError",
-            &UserError::Exception { message: "outside".into(), stack: Some("File \"/srv/app.py\"".into()) },
+            &UserError::Exception {
+                message: "outside".into(),
+                stack: Some("File \"/srv/app.py\"".into()),
+            },
             false,
         );
         assert_eq!(e.message, "Unknown BridgeError: outside");
@@ -485,7 +548,15 @@ mod tests {
         let e = FrameworkError::pass_through(418, Some("teapot".into()), None, None);
         assert_eq!(e.status(), 418);
         assert_eq!(e.body_text(), r#"{"message":"teapot"}"#);
-        let coded = FrameworkError::pass_through(422, Some("bad to".into()), Some(json!({"message": "bad to"})), Some("Unprocessable Entity".into()));
-        assert_eq!(coded.body_text(), r#"{"message":"bad to","data":{"message":"bad to"},"code":"Unprocessable Entity"}"#);
+        let coded = FrameworkError::pass_through(
+            422,
+            Some("bad to".into()),
+            Some(json!({"message": "bad to"})),
+            Some("Unprocessable Entity".into()),
+        );
+        assert_eq!(
+            coded.body_text(),
+            r#"{"message":"bad to","data":{"message":"bad to"},"code":"Unprocessable Entity"}"#
+        );
     }
 }

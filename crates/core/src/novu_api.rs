@@ -37,9 +37,14 @@ pub enum ApiError {
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ApiError::Connection { url, message } => write!(f, "could not reach the Novu API at {url}: {message}"),
+            ApiError::Connection { url, message } => {
+                write!(f, "could not reach the Novu API at {url}: {message}")
+            }
             ApiError::Timeout { url, seconds } => {
-                write!(f, "the Novu API at {url} did not answer within {seconds} seconds")
+                write!(
+                    f,
+                    "the Novu API at {url} did not answer within {seconds} seconds"
+                )
             }
             ApiError::Request { url, message } => write!(f, "invalid request to {url}: {message}"),
         }
@@ -62,10 +67,18 @@ impl ApiClient {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(timeout))
-            .user_agent(format!("novu-framework-python/{}", env!("CARGO_PKG_VERSION")))
+            .user_agent(format!(
+                "novu-framework-python/{}",
+                env!("CARGO_PKG_VERSION")
+            ))
             .build()
             .into();
-        ApiClient { agent, base: api_url.trim_end_matches('/').to_string(), secret: secret.to_string(), timeout }
+        ApiClient {
+            agent,
+            base: api_url.trim_end_matches('/').to_string(),
+            secret: secret.to_string(),
+            timeout,
+        }
     }
 
     /// `<api_url>/v1<path>`.
@@ -110,15 +123,27 @@ impl ApiClient {
             .as_reader()
             .take(MAX_RESPONSE_BYTES)
             .read_to_end(&mut body)
-            .map_err(|e| ApiError::Connection { url: url.to_string(), message: e.to_string() })?;
+            .map_err(|e| ApiError::Connection {
+                url: url.to_string(),
+                message: e.to_string(),
+            })?;
         Ok(ApiResponse { status, body })
     }
 
     fn error(&self, url: &str, error: ureq::Error) -> ApiError {
         match error {
-            ureq::Error::Timeout(_) => ApiError::Timeout { url: url.to_string(), seconds: self.timeout.as_secs_f64() },
-            ureq::Error::BadUri(m) => ApiError::Request { url: url.to_string(), message: m },
-            other => ApiError::Connection { url: url.to_string(), message: other.to_string() },
+            ureq::Error::Timeout(_) => ApiError::Timeout {
+                url: url.to_string(),
+                seconds: self.timeout.as_secs_f64(),
+            },
+            ureq::Error::BadUri(m) => ApiError::Request {
+                url: url.to_string(),
+                message: m,
+            },
+            other => ApiError::Connection {
+                url: url.to_string(),
+                message: other.to_string(),
+            },
         }
     }
 }

@@ -8,7 +8,9 @@ use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 
-use novu_framework_core::dispatch::{Bridge, BridgeConfig, Dispatch, Request, Response, Route, TriggerCall};
+use novu_framework_core::dispatch::{
+    Bridge, BridgeConfig, Dispatch, Request, Response, Route, TriggerCall,
+};
 use novu_framework_core::engine::Run;
 use novu_framework_core::error::FrameworkError;
 
@@ -25,7 +27,13 @@ pub struct NativeBridge {
 
 /// `(status, body)` as the adapters send it.
 fn response_tuple<'py>(py: Python<'py>, r: &Response) -> PyResult<Bound<'py, PyTuple>> {
-    PyTuple::new(py, [r.status.into_pyobject(py)?.into_any(), PyBytes::new(py, r.body.as_bytes()).into_any()])
+    PyTuple::new(
+        py,
+        [
+            r.status.into_pyobject(py)?.into_any(),
+            PyBytes::new(py, r.body.as_bytes()).into_any(),
+        ],
+    )
 }
 
 fn bridge_finisher(core: Arc<Bridge>, route: Route) -> Finisher {
@@ -66,13 +74,20 @@ impl NativeBridge {
         self.entries
             .get(&run.workflow().id)
             .cloned()
-            .ok_or_else(|| PyRuntimeError::new_err(format!("workflow `{}` has no function", run.workflow().id)))
+            .ok_or_else(|| {
+                PyRuntimeError::new_err(format!("workflow `{}` has no function", run.workflow().id))
+            })
     }
 
     fn machine(&self, run: Run, route: Route) -> PyResult<WorkflowMachine> {
         let entry = self.entry_for(&run)?;
         let expose_stack = !self.core.config().strict_authentication;
-        Ok(WorkflowMachine::new(entry, run, expose_stack, bridge_finisher(self.core.clone(), route)))
+        Ok(WorkflowMachine::new(
+            entry,
+            run,
+            expose_stack,
+            bridge_finisher(self.core.clone(), route),
+        ))
     }
 
     /// Finishes a dispatch on this thread.
@@ -89,16 +104,33 @@ impl NativeBridge {
 
     /// Finishes a dispatch for an async adapter: a ready tuple, a [`Job`] for a worker thread (sync user
     /// code, blocking HTTP), or an awaitable driving an async workflow on the caller's event loop.
-    fn finish_async(&self, py: Python<'_>, dispatch: Dispatch, route: Route) -> PyResult<Py<PyAny>> {
+    fn finish_async(
+        &self,
+        py: Python<'_>,
+        dispatch: Dispatch,
+        route: Route,
+    ) -> PyResult<Py<PyAny>> {
         match dispatch {
             Dispatch::Respond(r) => Ok(response_tuple(py, &r)?.into_any().unbind()),
-            Dispatch::Trigger(call) => Ok(Py::new(py, Job { work: Mutex::new(Some(Work::Trigger(call))) })?.into_any()),
+            Dispatch::Trigger(call) => Ok(Py::new(
+                py,
+                Job {
+                    work: Mutex::new(Some(Work::Trigger(call))),
+                },
+            )?
+            .into_any()),
             Dispatch::Run(run) => {
                 let machine = self.machine(*run, route)?;
                 if machine.is_async() {
                     Ok(Py::new(py, NativeFuture::new(Box::new(machine)))?.into_any())
                 } else {
-                    Ok(Py::new(py, Job { work: Mutex::new(Some(Work::Run(Box::new(machine)))) })?.into_any())
+                    Ok(Py::new(
+                        py,
+                        Job {
+                            work: Mutex::new(Some(Work::Run(Box::new(machine)))),
+                        },
+                    )?
+                    .into_any())
                 }
             }
         }
@@ -108,6 +140,7 @@ impl NativeBridge {
 #[pymethods]
 impl NativeBridge {
     #[new]
+    #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (workflows, *, secret_key, strict_authentication, api_url, server_name, max_body_bytes=None, api_timeout=None))]
     fn new(
         py: Python<'_>,
@@ -119,24 +152,38 @@ impl NativeBridge {
         max_body_bytes: Option<usize>,
         api_timeout: Option<f64>,
     ) -> PyResult<NativeBridge> {
-        let mut config = BridgeConfig { secret_key, strict_authentication, api_url, server_name, ..BridgeConfig::default() };
+        let mut config = BridgeConfig {
+            secret_key,
+            strict_authentication,
+            api_url,
+            server_name,
+            ..BridgeConfig::default()
+        };
         if let Some(limit) = max_body_bytes {
             config.max_body_bytes = limit;
         }
         if let Some(seconds) = api_timeout {
             if !(seconds.is_finite() && seconds > 0.0) {
-                return Err(PyValueError::new_err("api_timeout must be a positive number of seconds"));
+                return Err(PyValueError::new_err(
+                    "api_timeout must be a positive number of seconds",
+                ));
             }
             config.api_timeout = Duration::from_secs_f64(seconds);
         }
         let entries: Vec<Arc<WorkflowEntry>> = workflows.iter().map(|w| w.entry.clone()).collect();
         let definitions = entries.iter().map(|e| e.definition.clone()).collect();
-        let core = Bridge::new(definitions, config).map_err(|e| {
-            framework_error(py, &FrameworkError::new(e.code, e.message, None))
-        })?;
+        let core = Bridge::new(definitions, config)
+            .map_err(|e| framework_error(py, &FrameworkError::new(e.code, e.message, None)))?;
         let headers = header_list(py, core.headers())?.unbind();
-        let entries = entries.into_iter().map(|e| (e.definition.id.clone(), e)).collect();
-        Ok(NativeBridge { core: Arc::new(core), entries, headers })
+        let entries = entries
+            .into_iter()
+            .map(|e| (e.definition.id.clone(), e))
+            .collect();
+        Ok(NativeBridge {
+            core: Arc::new(core),
+            entries,
+            headers,
+        })
     }
 
     /// The headers every bridge response carries, as `[(name, value), ...]`.
@@ -162,7 +209,13 @@ impl NativeBridge {
         body: &[u8],
     ) -> PyResult<Py<PyAny>> {
         let query = String::from_utf8_lossy(query);
-        let request = Request { method, query: &query, signature, legacy_signature, body };
+        let request = Request {
+            method,
+            query: &query,
+            signature,
+            legacy_signature,
+            body,
+        };
         let dispatch = py.detach(|| self.core.dispatch(&request));
         self.finish_sync(py, dispatch, Route::Bridge)
     }
@@ -180,7 +233,13 @@ impl NativeBridge {
         body: &[u8],
     ) -> PyResult<Py<PyAny>> {
         let query = String::from_utf8_lossy(query);
-        let request = Request { method, query: &query, signature, legacy_signature, body };
+        let request = Request {
+            method,
+            query: &query,
+            signature,
+            legacy_signature,
+            body,
+        };
         let dispatch = py.detach(|| self.core.dispatch(&request));
         self.finish_async(py, dispatch, Route::Bridge)
     }
@@ -195,7 +254,13 @@ impl NativeBridge {
         legacy_signature: Option<&str>,
         body: &[u8],
     ) -> PyResult<Py<PyAny>> {
-        let request = Request { method: "POST", query: "", signature, legacy_signature, body };
+        let request = Request {
+            method: "POST",
+            query: "",
+            signature,
+            legacy_signature,
+            body,
+        };
         let dispatch = py.detach(|| self.core.dispatch_local(workflow_id, &request));
         self.finish_sync(py, dispatch, Route::Local)
     }
@@ -210,7 +275,13 @@ impl NativeBridge {
         legacy_signature: Option<&str>,
         body: &[u8],
     ) -> PyResult<Py<PyAny>> {
-        let request = Request { method: "POST", query: "", signature, legacy_signature, body };
+        let request = Request {
+            method: "POST",
+            query: "",
+            signature,
+            legacy_signature,
+            body,
+        };
         let dispatch = py.detach(|| self.core.dispatch_local(workflow_id, &request));
         self.finish_async(py, dispatch, Route::Local)
     }

@@ -19,6 +19,18 @@ fn sign(secret_key: &str, payload: &[u8], timestamp_ms: i64) -> PyResult<String>
         .ok_or_else(|| pyo3::exceptions::PyValueError::new_err("secret_key must not be empty"))
 }
 
+/// Resolves client settings with their environment fallbacks: `(secret_key, strict_authentication, api_url)`.
+#[pyfunction]
+#[pyo3(signature = (secret_key=None, strict_authentication=None, api_url=None))]
+fn resolve_client(
+    secret_key: Option<String>,
+    strict_authentication: Option<bool>,
+    api_url: Option<String>,
+) -> (String, bool, String) {
+    let s = novu_framework_core::config::resolve(secret_key, strict_authentication, api_url);
+    (s.secret_key, s.strict_authentication, s.api_url)
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -31,5 +43,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<workflow::WorkflowHandle>()?;
     m.add_function(wrap_pyfunction!(workflow::define_workflow, m)?)?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
+    m.add_function(wrap_pyfunction!(resolve_client, m)?)?;
     Ok(())
 }

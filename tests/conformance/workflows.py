@@ -1,0 +1,225 @@
+"""The 7 reference workflows of the conformance corpus (workflows.md), written with the public API only.
+
+Schemas are loaded verbatim from workflows.schemas.json, as the official SDK's reference bridge loads them.
+`build(style)` returns them as sync functions (`"sync"`) or as `async def` workflows whose resolvers are
+async too (`"async"`); both must answer the corpus identically.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from novu_framework import Workflow, workflow
+
+S: dict[str, Any] = json.loads((Path(__file__).parent / "workflows.schemas.json").read_text())
+
+
+def js_number(value: float) -> str:
+    """A number as JavaScript prints it in a template string (12 -> "12", 1.5 -> "1.5")."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# Resolvers, shared by both styles.
+
+
+def inbox(c: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"subject": c.get("subject"), "body": c.get("body")}
+    if c.get("actionUrl"):
+        out["primaryAction"] = {"label": "Open", "redirect": {"url": c["actionUrl"]}}
+    if c.get("data") is not None:
+        out["data"] = c["data"]
+    return out
+
+
+def subject_and_body(c: dict[str, Any]) -> dict[str, Any]:
+    return {"subject": c.get("subject"), "body": c.get("body")}
+
+
+def body_only(c: dict[str, Any]) -> dict[str, Any]:
+    return {"body": c.get("body")}
+
+
+def sms_disabled(c: dict[str, Any]) -> bool:
+    return c.get("enabled") is False
+
+
+def collect(c: dict[str, Any]) -> dict[str, Any]:
+    out = {"amount": c.get("amount"), "unit": c.get("unit")}
+    if c.get("lookBackWindow"):
+        out["lookBackWindow"] = c["lookBackWindow"]
+    return out
+
+
+def summary(digest: dict[str, Any]) -> Any:
+    return lambda c: {"subject": c["subject"], "body": f"{c['body']}<p>Total events: {len(digest['events'])}</p>"}
+
+
+def wait() -> dict[str, Any]:
+    return {"type": "regular", "amount": 1, "unit": "hours"}
+
+
+def slack(*, controls: dict[str, Any], outputs: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "text": outputs["body"],
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": "Notification"}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"*{controls['body']}*"}},
+        ],
+    }
+
+
+def compute(payload: dict[str, Any]) -> Any:
+    def resolve() -> dict[str, Any]:
+        if payload["badOutput"]:
+            return {"score": "not-a-number", "label": "low"}
+        score = sum(payload["values"]) * payload["multiplier"]
+        return {"score": score, "label": "high" if score > 10 else "low"}
+
+    return resolve
+
+
+def notify(result: dict[str, Any]) -> Any:
+    return lambda c: {
+        "subject": c["subject"],
+        "body": f"{c['prefix']} Score (code): {js_number(result.get('score'))} ({result.get('label')})",
+    }
+
+
+def explode() -> dict[str, Any]:
+    raise Exception("boom")
+
+
+def invoice_email(payload: dict[str, Any]) -> Any:
+    return lambda c: {"subject": c["subject"], "body": f"<p>Invoice {payload['invoiceId']} is ready.</p>"}
+
+
+def invoice_in_app(payload: dict[str, Any]) -> Any:
+    return lambda: {"body": f"Invoice {payload['invoiceId']} is ready."}
+
+
+def controls(wf: str, step: str) -> Any:
+    return S[wf]["steps"][step].get("controlSchema")
+
+
+def asynchronous(resolver: Any) -> Any:
+    """The same resolver as an `async def` (keyword-only providers stay keyword-only)."""
+    import inspect
+
+    if not inspect.signature(resolver).parameters:
+
+        async def no_args() -> Any:
+            return resolver()
+
+        return no_args
+    if all(p.kind == p.KEYWORD_ONLY for p in inspect.signature(resolver).parameters.values()):
+
+        async def keywords(**kwargs: Any) -> Any:
+            return resolver(**kwargs)
+
+        return keywords
+
+    async def one_arg(c: Any) -> Any:
+        return resolver(c)
+
+    return one_arg
+
+
+def build_sync() -> list[Workflow]:
+    @workflow("welcome", S["welcome"]["payloadSchema"])
+    def welcome(payload: dict[str, Any], step: Any) -> None:
+        step.in_app("inbox", inbox, control_schema=controls("welcome", "inbox"))
+        step.email("welcome-email", subject_and_body, control_schema=controls("welcome", "welcome-email"))
+        step.sms("sms", body_only, control_schema=controls("welcome", "sms"), skip=sms_disabled)
+
+    @workflow("digest-flow", S["digest-flow"]["payloadSchema"])
+    def digest_flow(payload: dict[str, Any], step: Any) -> None:
+        digest = step.digest("collect", collect, control_schema=controls("digest-flow", "collect"))
+        step.email("summary", summary(digest), control_schema=controls("digest-flow", "summary"))
+
+    @workflow("delay-then-push", S["delay-then-push"]["payloadSchema"])
+    def delay_then_push(payload: dict[str, Any], step: Any) -> None:
+        step.delay("wait", wait)
+        step.push("push", subject_and_body, control_schema=controls("delay-then-push", "push"))
+        step.chat(
+            "chat", body_only, control_schema=controls("delay-then-push", "chat"), providers={"slack": slack}
+        )
+
+    @workflow("custom-step", S["custom-step"]["payloadSchema"])
+    def custom_step(payload: dict[str, Any], step: Any) -> None:
+        result = step.custom(
+            "compute", compute(payload), output_schema=S["custom-step"]["steps"]["compute"]["outputSchema"]
+        )
+        step.in_app("notify", notify(result), control_schema=controls("custom-step", "notify"))
+
+    @workflow("strict-payload", S["strict-payload"]["payloadSchema"])
+    def strict_payload(payload: dict[str, Any], step: Any) -> None:
+        step.sms("notify", body_only, control_schema=controls("strict-payload", "notify"))
+
+    @workflow("throwing", S["throwing"]["payloadSchema"])
+    def throwing(payload: dict[str, Any], step: Any) -> None:
+        step.sms("explode", explode)
+
+    @workflow("prefs", S["prefs"]["payloadSchema"], **S["prefs"]["options"])
+    def prefs(payload: dict[str, Any], step: Any) -> None:
+        step.email("email", invoice_email(payload), control_schema=controls("prefs", "email"))
+        step.in_app("in-app", invoice_in_app(payload))
+
+    return [welcome, digest_flow, delay_then_push, custom_step, strict_payload, throwing, prefs]
+
+
+def build_async() -> list[Workflow]:
+    a = asynchronous
+
+    @workflow("welcome", S["welcome"]["payloadSchema"])
+    async def welcome(payload: dict[str, Any], step: Any) -> None:
+        await step.in_app("inbox", a(inbox), control_schema=controls("welcome", "inbox"))
+        await step.email("welcome-email", a(subject_and_body), control_schema=controls("welcome", "welcome-email"))
+        await step.sms("sms", a(body_only), control_schema=controls("welcome", "sms"), skip=a(sms_disabled))
+
+    @workflow("digest-flow", S["digest-flow"]["payloadSchema"])
+    async def digest_flow(payload: dict[str, Any], step: Any) -> None:
+        digest = await step.digest("collect", a(collect), control_schema=controls("digest-flow", "collect"))
+        await step.email("summary", a(summary(digest)), control_schema=controls("digest-flow", "summary"))
+
+    @workflow("delay-then-push", S["delay-then-push"]["payloadSchema"])
+    async def delay_then_push(payload: dict[str, Any], step: Any) -> None:
+        await step.delay("wait", a(wait))
+        await step.push("push", a(subject_and_body), control_schema=controls("delay-then-push", "push"))
+        await step.chat(
+            "chat", a(body_only), control_schema=controls("delay-then-push", "chat"), providers={"slack": a(slack)}
+        )
+
+    @workflow("custom-step", S["custom-step"]["payloadSchema"])
+    async def custom_step(payload: dict[str, Any], step: Any) -> None:
+        result = await step.custom(
+            "compute", a(compute(payload)), output_schema=S["custom-step"]["steps"]["compute"]["outputSchema"]
+        )
+        await step.in_app("notify", a(notify(result)), control_schema=controls("custom-step", "notify"))
+
+    @workflow("strict-payload", S["strict-payload"]["payloadSchema"])
+    async def strict_payload(payload: dict[str, Any], step: Any) -> None:
+        await step.sms("notify", a(body_only), control_schema=controls("strict-payload", "notify"))
+
+    @workflow("throwing", S["throwing"]["payloadSchema"])
+    async def throwing(payload: dict[str, Any], step: Any) -> None:
+        await step.sms("explode", a(explode))
+
+    @workflow("prefs", S["prefs"]["payloadSchema"], **S["prefs"]["options"])
+    async def prefs(payload: dict[str, Any], step: Any) -> None:
+        await step.email("email", a(invoice_email(payload)), control_schema=controls("prefs", "email"))
+        await step.in_app("in-app", a(invoice_in_app(payload)))
+
+    return [welcome, digest_flow, delay_then_push, custom_step, strict_payload, throwing, prefs]
+
+
+def build(style: str = "sync") -> list[Workflow]:
+    """The reference workflows in the given style (`"sync"` or `"async"`)."""
+    if style == "sync":
+        return build_sync()
+    if style == "async":
+        return build_async()
+    raise ValueError(f"unknown style {style!r}")
