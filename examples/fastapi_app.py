@@ -10,10 +10,10 @@ from fastapi import FastAPI
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from workflows import WORKFLOWS  # noqa: E402
+from workflows import WORKFLOWS
 
-from novu_framework import Client  # noqa: E402
-from novu_framework.fastapi import serve  # noqa: E402
+from novu_framework import Client
+from novu_framework.fastapi import serve
 
 app = FastAPI()
 serve(

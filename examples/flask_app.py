@@ -14,10 +14,10 @@ from flask import Flask
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from workflows import WORKFLOWS  # noqa: E402
+from workflows import WORKFLOWS
 
-from novu_framework import Client  # noqa: E402
-from novu_framework.flask import serve  # noqa: E402
+from novu_framework import Client
+from novu_framework.flask import serve
 
 app = Flask(__name__)
 client = Client(strict_authentication=None if os.environ.get("NOVU_SECRET_KEY") else False)

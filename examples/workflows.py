@@ -65,7 +65,7 @@ def welcome(payload: Welcome, step: Any, subscriber: dict[str, Any]) -> None:
         "welcome-email",
         lambda: {
             "subject": f"Welcome aboard, {payload.name}",
-            "body": f"<h1>Hi {payload.name}</h1><p>{digest['eventCount'] if 'eventCount' in digest else 1} event(s).</p>",
+            "body": f"<h1>Hi {payload.name}</h1><p>{digest.get('eventCount', 1)} event(s) so far.</p>",
         },
     )
 

@@ -58,7 +58,7 @@ def serve_asgi(app: Any) -> Iterator[str]:
 
 @contextmanager
 def serve_app(framework: str, app: Any) -> Iterator[str]:
-    with (serve_wsgi(app) if framework == "flask" else serve_asgi(app)) as base:
+    with serve_wsgi(app) if framework == "flask" else serve_asgi(app) as base:
         yield base
 
 

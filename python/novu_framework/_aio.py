@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import inspect
 import threading
 from collections.abc import Awaitable
 from typing import Any, TypeVar
@@ -41,7 +42,8 @@ def run_sync(awaitable: Awaitable[T]) -> T:
 
 
 def is_async_callable(func: Any) -> bool:
-    """True for ``async def`` functions (also behind ``functools.partial`` or as ``__call__``)."""
-    while hasattr(func, "func") and not asyncio.iscoroutinefunction(func):
-        func = func.func
-    return asyncio.iscoroutinefunction(func) or asyncio.iscoroutinefunction(getattr(func, "__call__", None))
+    """True for ``async def`` functions, also behind ``functools.partial`` or as an instance's ``__call__``."""
+    if inspect.iscoroutinefunction(func):
+        return True
+    method = getattr(type(func), "__call__", None)  # noqa: B004 -- the method itself, to see if it is async
+    return inspect.iscoroutinefunction(method)

@@ -14,10 +14,7 @@ def takes_argument(func: Any) -> bool:
         params = inspect.signature(func).parameters.values()
     except (TypeError, ValueError):
         return True
-    for p in params:
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL):
-            return True
-    return False
+    return any(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL) for p in params)
 
 
 def source_text(obj: Any) -> str:

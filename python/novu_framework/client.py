@@ -49,8 +49,7 @@ class Client:
     def __repr__(self) -> str:
         key = "set" if self.secret_key else "unset"
         return (
-            f"Client(secret_key=<{key}>, strict_authentication={self.strict_authentication}, "
-            f"api_url={self.api_url!r})"
+            f"Client(secret_key=<{key}>, strict_authentication={self.strict_authentication}, api_url={self.api_url!r})"
         )
 
     def _bridge(self, workflows: Iterable[Workflow], server_name: str) -> _native.Bridge:

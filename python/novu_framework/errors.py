@@ -19,8 +19,6 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 __all__ = [
-    "NovuError",
-    "InvalidWorkflowError",
     "BridgeError",
     "ExecutionEventControlInvalidError",
     "ExecutionEventPayloadInvalidError",
@@ -31,8 +29,10 @@ __all__ = [
     "ExecutionStateResultInvalidError",
     "InvalidActionError",
     "InvalidRequestBodyError",
+    "InvalidWorkflowError",
     "MethodNotAllowedError",
     "MissingSecretKeyError",
+    "NovuError",
     "PayloadTooLargeError",
     "ProviderExecutionFailedError",
     "ProviderNotFoundError",
@@ -87,11 +87,13 @@ class BridgeError(NovuError):
     code = "BridgeError"
     default_status = 500
 
+
 class ExecutionEventControlInvalidError(NovuError):
     """Invalid event controls."""
 
     code = "ExecutionEventControlInvalidError"
     default_status = 400
+
 
 class ExecutionEventPayloadInvalidError(NovuError):
     """The event payload is missing or fails the workflow's payload schema."""
@@ -99,11 +101,13 @@ class ExecutionEventPayloadInvalidError(NovuError):
     code = "ExecutionEventPayloadInvalidError"
     default_status = 400
 
+
 class ExecutionProviderOutputInvalidError(NovuError):
     """A provider override returned output its schema rejects."""
 
     code = "ExecutionProviderOutputInvalidError"
     default_status = 400
+
 
 class ExecutionStateControlInvalidError(NovuError):
     """A step's controls fail its control schema."""
@@ -111,11 +115,13 @@ class ExecutionStateControlInvalidError(NovuError):
     code = "ExecutionStateControlInvalidError"
     default_status = 400
 
+
 class ExecutionStateCorruptError(NovuError):
     """The replay state lacks an earlier step."""
 
     code = "ExecutionStateCorruptError"
     default_status = 400
+
 
 class ExecutionStateOutputInvalidError(NovuError):
     """A resolver returned outputs the step type's schema rejects."""
@@ -123,11 +129,13 @@ class ExecutionStateOutputInvalidError(NovuError):
     code = "ExecutionStateOutputInvalidError"
     default_status = 400
 
+
 class ExecutionStateResultInvalidError(NovuError):
     """A hydrated step result fails the step type's result schema."""
 
     code = "ExecutionStateResultInvalidError"
     default_status = 400
+
 
 class InvalidActionError(NovuError):
     """The `action` query parameter is not valid for the method."""
@@ -135,11 +143,13 @@ class InvalidActionError(NovuError):
     code = "InvalidActionError"
     default_status = 400
 
+
 class InvalidRequestBodyError(NovuError):
     """The request body is not a JSON object, not UTF-8, or nested too deeply."""
 
     code = "InvalidRequestBodyError"
     default_status = 400
+
 
 class MethodNotAllowedError(NovuError):
     """The HTTP method is not GET, POST or OPTIONS."""
@@ -147,11 +157,13 @@ class MethodNotAllowedError(NovuError):
     code = "MethodNotAllowedError"
     default_status = 405
 
+
 class MissingSecretKeyError(NovuError):
     """No secret key is configured where one is needed."""
 
     code = "MissingSecretKeyError"
     default_status = 400
+
 
 class PayloadTooLargeError(NovuError):
     """The request body is over the size limit."""
@@ -159,11 +171,13 @@ class PayloadTooLargeError(NovuError):
     code = "PayloadTooLargeError"
     default_status = 413
 
+
 class ProviderExecutionFailedError(NovuError):
     """A provider override raised."""
 
     code = "ProviderExecutionFailedError"
     default_status = 502
+
 
 class ProviderNotFoundError(NovuError):
     """A discovered provider override has no callable."""
@@ -171,11 +185,13 @@ class ProviderNotFoundError(NovuError):
     code = "ProviderNotFoundError"
     default_status = 404
 
+
 class SignatureExpiredError(NovuError):
     """The signature's timestamp is over 5 minutes off."""
 
     code = "SignatureExpiredError"
     default_status = 401
+
 
 class SignatureInvalidError(NovuError):
     """The signature header is malformed."""
@@ -183,11 +199,13 @@ class SignatureInvalidError(NovuError):
     code = "SignatureInvalidError"
     default_status = 401
 
+
 class SignatureMismatchError(NovuError):
     """The signature does not match the request."""
 
     code = "SignatureMismatchError"
     default_status = 401
+
 
 class SignatureNotFoundError(NovuError):
     """The request carries no signature."""
@@ -195,11 +213,13 @@ class SignatureNotFoundError(NovuError):
     code = "SignatureNotFoundError"
     default_status = 401
 
+
 class SigningKeyNotFoundError(NovuError):
     """No secret key is configured to verify signatures."""
 
     code = "SigningKeyNotFoundError"
     default_status = 401
+
 
 class StepAlreadyExistsError(NovuError):
     """Two steps of a workflow share an id."""
@@ -207,11 +227,13 @@ class StepAlreadyExistsError(NovuError):
     code = "StepAlreadyExistsError"
     default_status = 409
 
+
 class StepControlCompilationFailedError(NovuError):
     """A control's Liquid template does not compile or render."""
 
     code = "StepControlCompilationFailedError"
     default_status = 400
+
 
 class StepExecutionFailedError(NovuError):
     """A step resolver raised."""
@@ -219,11 +241,13 @@ class StepExecutionFailedError(NovuError):
     code = "StepExecutionFailedError"
     default_status = 502
 
+
 class StepNotFoundError(NovuError):
     """No step with that id was discovered."""
 
     code = "StepNotFoundError"
     default_status = 404
+
 
 class WorkflowAlreadyExistsError(NovuError):
     """Two workflows share an id."""
@@ -231,11 +255,13 @@ class WorkflowAlreadyExistsError(NovuError):
     code = "WorkflowAlreadyExistsError"
     default_status = 409
 
+
 class WorkflowNotFoundError(NovuError):
     """No workflow with that id is served."""
 
     code = "WorkflowNotFoundError"
     default_status = 404
+
 
 class WorkflowPayloadInvalidError(NovuError):
     """A payload fails the workflow's payload schema."""

@@ -15,8 +15,8 @@ import math
 import re
 import time
 import urllib.parse
-from decimal import Decimal
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +68,7 @@ def js_number(value: float | int) -> str:
         return "null"
     if f == 0:
         return "0"
-    sign, digits, exp = Decimal(repr(abs(f))).as_tuple()
+    _, digits, exp = Decimal(repr(abs(f))).as_tuple()
     text = "".join(map(str, digits)).rstrip("0")
     exp = int(exp) + len(digits) - len(text)
     k, n = len(text), int(exp) + len(text)
@@ -241,7 +241,7 @@ def _compare(path: str, e: Any, a: Any, volatile: list[str], out: list[str]) -> 
     if isinstance(e, list):
         if len(e) != len(a):
             out.append(f"{path}: array length {len(e)} != {len(a)}")
-        for i, (x, y) in enumerate(zip(e, a)):
+        for i, (x, y) in enumerate(zip(e, a, strict=False)):
             _compare(f"{path}[{i}]", x, y, volatile, out)
         return
     if isinstance(e, dict):

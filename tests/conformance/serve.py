@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.conformance.app import make_app  # noqa: E402
+from tests.conformance.app import make_app
 
 
 def main() -> None:

@@ -144,9 +144,7 @@ def build_sync() -> list[Workflow]:
     def delay_then_push(payload: dict[str, Any], step: Any) -> None:
         step.delay("wait", wait)
         step.push("push", subject_and_body, control_schema=controls("delay-then-push", "push"))
-        step.chat(
-            "chat", body_only, control_schema=controls("delay-then-push", "chat"), providers={"slack": slack}
-        )
+        step.chat("chat", body_only, control_schema=controls("delay-then-push", "chat"), providers={"slack": slack})
 
     @workflow("custom-step", S["custom-step"]["payloadSchema"])
     def custom_step(payload: dict[str, Any], step: Any) -> None:

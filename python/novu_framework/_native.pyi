@@ -1,0 +1,95 @@
+"""Type stub of the private native module (the Rust core, built by maturin)."""
+
+from collections.abc import Awaitable, Callable, Generator, Mapping
+from typing import Any, final
+
+__version__: str
+SDK_VERSION: str
+
+class Halt(BaseException):
+    """Stops a workflow function once its target step has run."""
+
+@final
+class WorkflowHandle:
+    @property
+    def workflow_id(self) -> str: ...
+    @property
+    def is_async(self) -> bool: ...
+    def discover(self) -> dict[str, Any]: ...
+    def validate_payload(self, payload: Any) -> Any: ...
+    def run_local(self, to: Any, payload: Any, controls: Any = None) -> dict[str, Any]: ...
+    def run_local_async(self, to: Any, payload: Any, controls: Any = None) -> Awaitable[dict[str, Any]]: ...
+
+@final
+class Step:
+    """The `step` object a workflow function receives (see the `novu_framework` docs for the methods)."""
+
+    def __getattr__(self, name: str) -> Callable[..., Any]: ...
+
+@final
+class NativeFuture:
+    def __await__(self) -> Generator[Any, None, Any]: ...
+    def send(self, value: Any) -> Any: ...
+    def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any: ...
+    def close(self) -> None: ...
+
+@final
+class Job:
+    """Work for a worker thread (sync user code or a blocking HTTP call); returns `(status, body)`."""
+
+    def __call__(self) -> tuple[int, bytes]: ...
+
+@final
+class Bridge:
+    def __init__(
+        self,
+        workflows: list[WorkflowHandle],
+        *,
+        secret_key: str,
+        strict_authentication: bool,
+        api_url: str,
+        server_name: str,
+        max_body_bytes: int | None = None,
+        api_timeout: float | None = None,
+    ) -> None: ...
+    @property
+    def headers(self) -> list[tuple[str, str]]: ...
+    @property
+    def max_body_bytes(self) -> int: ...
+    def handle(
+        self,
+        method: str,
+        query: bytes,
+        signature: str | None,
+        legacy_signature: str | None,
+        body: bytes,
+    ) -> tuple[int, bytes]: ...
+    def handle_async(
+        self,
+        method: str,
+        query: bytes,
+        signature: str | None,
+        legacy_signature: str | None,
+        body: bytes,
+    ) -> tuple[int, bytes] | Job | Awaitable[tuple[int, bytes]]: ...
+    def handle_local(
+        self, workflow_id: str, signature: str | None, legacy_signature: str | None, body: bytes
+    ) -> tuple[int, bytes]: ...
+    def handle_local_async(
+        self, workflow_id: str, signature: str | None, legacy_signature: str | None, body: bytes
+    ) -> tuple[int, bytes] | Job | Awaitable[tuple[int, bytes]]: ...
+
+def define_workflow(
+    workflow_id: str,
+    func: Callable[..., Any],
+    *,
+    is_async: bool,
+    accepts: list[str],
+    payload_factory: Callable[[Any, bool], Any] | None,
+    options: Mapping[str, Any],
+    code: str,
+) -> WorkflowHandle: ...
+def sign(secret_key: str, payload: bytes, timestamp_ms: int) -> str: ...
+def resolve_client(
+    secret_key: str | None = None, strict_authentication: bool | None = None, api_url: str | None = None
+) -> tuple[str, bool, str]: ...
