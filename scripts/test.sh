@@ -6,9 +6,9 @@ source "$(dirname "$0")/_env.sh"
 echo "== cargo fmt"
 cargo fmt --all -- --check
 echo "== cargo clippy"
-cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy --workspace --all-targets --all-features -- -D warnings
 echo "== cargo test"
-cargo test --workspace -q
+cargo test --workspace --all-features -q
 echo "== build and install the Python package (release)"
 pip install -q --force-reinstall --no-deps .
 echo "== ruff"

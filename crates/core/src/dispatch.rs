@@ -499,6 +499,15 @@ impl Bridge {
         }
     }
 
+    /// The answer to a body over the size limit, for adapters that stop reading at the limit.
+    pub fn payload_too_large(&self, route: Route) -> Response {
+        let e = body_too_large(self.config.max_body_bytes);
+        match route {
+            Route::Bridge => Response::error(&e),
+            Route::Local => local_error(&e),
+        }
+    }
+
     /// Handles `POST {route}/workflows/<workflow_id>/execute` (the original project's local run): body
     /// `{to, payload, metadata?, controls?}`; errors answer `{detail, code, errors?}`.
     pub fn dispatch_local(&self, workflow_id: &str, request: &Request<'_>) -> Dispatch {

@@ -10,6 +10,28 @@ use novu_framework_core::engine::Run;
 
 use crate::workflow::{Workflow, WorkflowFn, drive};
 
+/// A request whose protocol work is done; finishing it runs user closures or calls the Novu API.
+#[derive(Debug)]
+pub struct Pending {
+    dispatch: Dispatch,
+    route: Route,
+}
+
+impl Pending {
+    /// True when finishing makes a blocking HTTP call (`action=trigger`).
+    pub fn blocks(&self) -> bool {
+        matches!(self.dispatch, Dispatch::Trigger(_))
+    }
+
+    /// The response, when no more work is needed.
+    pub fn ready(&self) -> Option<&Response> {
+        match &self.dispatch {
+            Dispatch::Respond(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
 /// A bridge serving a fixed set of workflows.
 pub struct Bridge {
     core: CoreBridge,
@@ -63,23 +85,45 @@ impl Bridge {
         &self.core
     }
 
-    /// Answers a bridge request. A `trigger` action blocks on the Novu API; async servers should call this
-    /// from a blocking-capable thread for `POST ?action=trigger`.
+    /// Answers a bridge request. A `trigger` action blocks on the Novu API: async servers use
+    /// [`Bridge::prepare`] and finish blocking work on a blocking-capable thread.
     pub fn handle(&self, request: &Request<'_>) -> Response {
-        self.finish(self.core.dispatch(request), Route::Bridge)
+        self.finish(self.prepare(request))
+    }
+
+    /// Does the protocol work of a request that needs no user code or network; the rest is left to
+    /// [`Bridge::finish`].
+    pub fn prepare(&self, request: &Request<'_>) -> Pending {
+        Pending {
+            dispatch: self.core.dispatch(request),
+            route: Route::Bridge,
+        }
+    }
+
+    /// [`Bridge::prepare`] for `POST {route}/workflows/<workflow_id>/execute`.
+    pub fn prepare_local(&self, workflow_id: &str, request: &Request<'_>) -> Pending {
+        Pending {
+            dispatch: self.core.dispatch_local(workflow_id, request),
+            route: Route::Local,
+        }
+    }
+
+    /// Runs the workflow closures or sends the trigger call a prepared request needs.
+    pub fn finish(&self, pending: Pending) -> Response {
+        self.complete(pending.dispatch, pending.route)
     }
 
     /// As [`Bridge::handle`] at a fixed clock (for tests and benchmarks with precomputed signatures).
     pub fn handle_at(&self, request: &Request<'_>, now_ms: f64) -> Response {
-        self.finish(self.core.dispatch_at(request, now_ms), Route::Bridge)
+        self.complete(self.core.dispatch_at(request, now_ms), Route::Bridge)
     }
 
     /// Answers `POST {route}/workflows/<workflow_id>/execute`.
     pub fn handle_local(&self, workflow_id: &str, request: &Request<'_>) -> Response {
-        self.finish(self.core.dispatch_local(workflow_id, request), Route::Local)
+        self.finish(self.prepare_local(workflow_id, request))
     }
 
-    fn finish(&self, dispatch: Dispatch, route: Route) -> Response {
+    fn complete(&self, dispatch: Dispatch, route: Route) -> Response {
         match dispatch {
             Dispatch::Respond(r) => r,
             Dispatch::Trigger(call) => call.send(),

@@ -28,10 +28,12 @@ pub use novu_framework_core as core;
 pub use novu_framework_core::dispatch::{Request, Response};
 pub use novu_framework_core::error::{FrameworkError, UserError};
 
+#[cfg(feature = "axum")]
+pub mod axum;
 mod bridge;
 mod step;
 mod workflow;
 
-pub use bridge::Bridge;
+pub use bridge::{Bridge, Pending};
 pub use step::{Step, StepError, StepOptions};
 pub use workflow::{Workflow, WorkflowBuilder};
