@@ -13,6 +13,7 @@ pub mod error;
 pub mod hmac;
 pub mod ids;
 pub mod json;
+pub mod jsonrepair;
 pub mod liquid;
 pub mod mock;
 pub mod novu_api;
