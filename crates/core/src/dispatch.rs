@@ -319,7 +319,7 @@ impl Bridge {
     fn run_options(&self) -> RunOptions {
         RunOptions {
             expose_stack: !self.config.strict_authentication,
-            limits: self.config.limits.clone(),
+            limits: self.config.limits,
         }
     }
 
