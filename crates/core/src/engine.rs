@@ -513,12 +513,12 @@ impl Run {
                         v
                     })
                     .map_err(|issues| {
-                        UserError::Framework(FrameworkError::provider_output_invalid(
+                        UserError::Framework(Box::new(FrameworkError::provider_output_invalid(
                             &workflow.id,
                             &step.id,
                             provider_id,
                             &issues,
-                        ))
+                        )))
                     })
             }
             Err(cause) => Err(cause),
@@ -574,7 +574,7 @@ impl Run {
 
     fn step_failure(&mut self, cause: UserError) -> FrameworkError {
         if let UserError::Framework(e) = cause {
-            return self.fail(e);
+            return self.fail(*e);
         }
         let id = self.active_step().map(|s| s.id.clone()).unwrap_or_default();
         self.active = None;
@@ -643,13 +643,13 @@ impl Run {
 /// status, framework errors stay as they are, anything else is a `BridgeError`.
 pub fn workflow_failure(cause: &UserError, expose_stack: bool) -> FrameworkError {
     match cause {
-        UserError::Framework(e) => e.clone(),
-        UserError::PassThrough {
-            status,
-            message,
-            data,
-            code,
-        } => FrameworkError::pass_through(*status, message.clone(), data.clone(), code.clone()),
+        UserError::Framework(e) => (**e).clone(),
+        UserError::PassThrough(p) => FrameworkError::pass_through(
+            p.status,
+            p.message.clone(),
+            p.data.clone(),
+            p.code.clone(),
+        ),
         other => wrap_cause(
             ErrorCode::BridgeError,
             "Unknown BridgeError",

@@ -403,7 +403,8 @@ pub fn issues_value(issues: &[ValidationIssue]) -> Value {
     )
 }
 
-/// What user code raised, as the core needs to report it (spec §4.4).
+/// What user code raised, as the core needs to report it (spec §4.4). Small, because user closures return
+/// it: the rare variants are boxed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UserError {
     /// An exception: its message and, when debugging output is allowed, its traceback text.
@@ -413,16 +414,30 @@ pub enum UserError {
     },
     /// Something raised that is not an exception (JavaScript lets any value be thrown; Rust callers may
     /// report a value too): rendered as pretty JSON after the prefix.
-    Value(Value),
+    Value(Box<Value>),
     /// A framework error raised inside user code (e.g. a nested workflow call); propagated unchanged.
-    Framework(FrameworkError),
+    Framework(Box<FrameworkError>),
     /// An error carrying its own 4xx HTTP status (spec §4.3 item 2).
-    PassThrough {
-        status: u16,
-        message: Option<String>,
-        data: Option<Value>,
-        code: Option<String>,
-    },
+    PassThrough(Box<PassThrough>),
+}
+
+/// The fields of an error that carries its own HTTP status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PassThrough {
+    pub status: u16,
+    pub message: Option<String>,
+    pub data: Option<Value>,
+    pub code: Option<String>,
+}
+
+impl UserError {
+    /// An exception with a message and no traceback.
+    pub fn message(message: impl Into<String>) -> UserError {
+        UserError::Exception {
+            message: message.into(),
+            stack: None,
+        }
+    }
 }
 
 /// The three "server" errors that wrap a cause: `BridgeError`, `StepExecutionFailedError`,
@@ -436,11 +451,11 @@ pub fn wrap_cause(
 ) -> FrameworkError {
     let (message, stack) = match cause {
         UserError::Exception { message, stack } => (format!("{prefix}: {message}"), stack.clone()),
-        UserError::Value(Value::Null) => (prefix.to_string(), None),
+        UserError::Value(v) if v.is_null() => (prefix.to_string(), None),
         UserError::Value(v) => (format!("{prefix}: {}", json::stringify_pretty(v, 2)), None),
         UserError::Framework(e) => (format!("{prefix}: {}", e.message), None),
-        UserError::PassThrough { message, .. } => (
-            format!("{prefix}: {}", message.clone().unwrap_or_default()),
+        UserError::PassThrough(p) => (
+            format!("{prefix}: {}", p.message.clone().unwrap_or_default()),
             None,
         ),
     };
@@ -498,7 +513,7 @@ mod tests {
         let plain = wrap_cause(
             ErrorCode::StepExecutionFailedError,
             prefix,
-            &UserError::Value(json!("plain string")),
+            &UserError::Value(Box::new(json!("plain string"))),
             true,
         );
         assert_eq!(
@@ -510,7 +525,7 @@ mod tests {
         let obj = wrap_cause(
             ErrorCode::StepExecutionFailedError,
             prefix,
-            &UserError::Value(json!({"a": 1})),
+            &UserError::Value(Box::new(json!({"a": 1}))),
             true,
         );
         assert_eq!(
@@ -521,7 +536,7 @@ mod tests {
         let none = wrap_cause(
             ErrorCode::BridgeError,
             "Unknown BridgeError",
-            &UserError::Value(Value::Null),
+            &UserError::Value(Box::new(Value::Null)),
             true,
         );
         assert_eq!(none.message, "Unknown BridgeError");

@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyInt};
 
-use novu_framework_core::error::{ErrorCode, FrameworkError, UserError};
+use novu_framework_core::error::{ErrorCode, FrameworkError, PassThrough, UserError};
 use novu_framework_core::workflow::DefinitionError;
 
 use crate::convert::{from_py, to_py};
@@ -82,7 +82,7 @@ pub fn is_halt(py: Python<'_>, err: &PyErr) -> bool {
 pub fn user_error(py: Python<'_>, err: &PyErr, expose_stack: bool, context: &str) -> UserError {
     let value = err.value(py);
     if let Some(e) = native_framework_error(py, value) {
-        return UserError::Framework(e);
+        return UserError::Framework(Box::new(e));
     }
     if let Some(status) = pass_through_status(value) {
         let message = value
@@ -112,12 +112,12 @@ pub fn user_error(py: Python<'_>, err: &PyErr, expose_stack: bool, context: &str
             .filter(|c| !c.is_none())
             .and_then(|c| c.str().ok().map(|s| s.to_string()));
         log(py, err, context, false);
-        return UserError::PassThrough {
+        return UserError::PassThrough(Box::new(PassThrough {
             status,
             message,
             data,
             code,
-        };
+        }));
     }
     log(py, err, context, true);
     let message = value
