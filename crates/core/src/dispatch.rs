@@ -16,7 +16,7 @@ use crate::hmac::{SignedBody, Signer};
 use crate::ids;
 use crate::json;
 use crate::liquid::Limits;
-use crate::novu_api::{ApiClient, ApiError, DEFAULT_API_URL};
+use crate::novu_api::{ApiClient, ApiError, CallPolicy, DEFAULT_API_URL};
 use crate::workflow::WorkflowDefinition;
 
 /// The version this library reports as its SDK version.
@@ -475,7 +475,7 @@ impl Bridge {
         let client = ApiClient::new(
             &self.config.api_url,
             &self.config.secret_key,
-            self.config.api_timeout,
+            CallPolicy::once(self.config.api_timeout),
         );
         Ok(TriggerCall {
             client,

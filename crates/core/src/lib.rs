@@ -20,4 +20,5 @@ pub mod novu_api;
 pub mod sanitize;
 pub mod schema;
 pub mod steps;
+pub mod trigger;
 pub mod workflow;

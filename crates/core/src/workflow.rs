@@ -110,6 +110,8 @@ pub struct WorkflowDefinition {
     pub steps: Vec<StepDefinition>,
     /// The payload preview starts from before the request's payload is merged over it (spec §10.2).
     pub preview_payload: Value,
+    /// Whether the user declared a payload schema (`trigger()` only validates then, as upstream).
+    pub has_payload_schema: bool,
     index: HashMap<String, usize>,
 }
 
@@ -164,6 +166,7 @@ impl WorkflowBuilder {
         };
         let schema =
             |value: &Option<Value>, what: &str| compile_or_empty(value, &format!("{here}: {what}"));
+        let has_payload_schema = options.payload_schema.is_some();
         let payload = schema(&options.payload_schema, "payload_schema")?;
         let preview_payload = mock(payload.schema());
         Ok(WorkflowBuilder {
@@ -180,6 +183,7 @@ impl WorkflowBuilder {
                 code,
                 steps: Vec::new(),
                 preview_payload,
+                has_payload_schema,
                 index: HashMap::new(),
             },
         })
