@@ -43,14 +43,29 @@ impl ApiResponse {
                 match v.get(key) {
                     Some(Value::String(s)) if !s.is_empty() => return s.clone(),
                     Some(Value::Array(items)) if !items.is_empty() => {
-                        return items.iter().map(|i| i.as_str().map(String::from).unwrap_or_else(|| json::stringify(i))).collect::<Vec<_>>().join("; ");
+                        return items
+                            .iter()
+                            .map(|i| {
+                                i.as_str()
+                                    .map(String::from)
+                                    .unwrap_or_else(|| json::stringify(i))
+                            })
+                            .collect::<Vec<_>>()
+                            .join("; ");
                     }
                     _ => {}
                 }
             }
         }
-        let text: String = String::from_utf8_lossy(&self.body).chars().take(500).collect();
-        if text.trim().is_empty() { format!("HTTP {}", self.status) } else { text }
+        let text: String = String::from_utf8_lossy(&self.body)
+            .chars()
+            .take(500)
+            .collect();
+        if text.trim().is_empty() {
+            format!("HTTP {}", self.status)
+        } else {
+            text
+        }
     }
 }
 
@@ -68,9 +83,14 @@ pub enum ApiError {
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ApiError::Connection { url, message } => write!(f, "could not reach the Novu API at {url}: {message}"),
+            ApiError::Connection { url, message } => {
+                write!(f, "could not reach the Novu API at {url}: {message}")
+            }
             ApiError::Timeout { url, seconds } => {
-                write!(f, "the Novu API at {url} did not answer within {seconds} seconds")
+                write!(
+                    f,
+                    "the Novu API at {url} did not answer within {seconds} seconds"
+                )
             }
             ApiError::Request { url, message } => write!(f, "invalid request to {url}: {message}"),
         }
@@ -92,14 +112,22 @@ pub struct CallPolicy {
 
 impl Default for CallPolicy {
     fn default() -> Self {
-        CallPolicy { timeout: Duration::from_secs(10), retries: 2, backoff: Duration::from_millis(250) }
+        CallPolicy {
+            timeout: Duration::from_secs(10),
+            retries: 2,
+            backoff: Duration::from_millis(250),
+        }
     }
 }
 
 impl CallPolicy {
     /// A single attempt within `timeout` (the bridge's own forwarding of `action=trigger`).
     pub fn once(timeout: Duration) -> CallPolicy {
-        CallPolicy { timeout, retries: 0, backoff: Duration::ZERO }
+        CallPolicy {
+            timeout,
+            retries: 0,
+            backoff: Duration::ZERO,
+        }
     }
 }
 
@@ -113,7 +141,11 @@ pub struct ApiClient {
 
 impl ApiClient {
     pub fn new(api_url: &str, secret: &str, policy: CallPolicy) -> ApiClient {
-        ApiClient { base: api_url.trim_end_matches('/').to_string(), secret: secret.to_string(), policy }
+        ApiClient {
+            base: api_url.trim_end_matches('/').to_string(),
+            secret: secret.to_string(),
+            policy,
+        }
     }
 
     /// `<api_url>/v1<path>`.
@@ -139,7 +171,10 @@ impl ApiClient {
         loop {
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
-                return Err(ApiError::Timeout { url, seconds: self.policy.timeout.as_secs_f64() });
+                return Err(ApiError::Timeout {
+                    url,
+                    seconds: self.policy.timeout.as_secs_f64(),
+                });
             }
             let result = self.attempt(method, &url, body, remaining);
             let retryable = match &result {
@@ -160,7 +195,13 @@ impl ApiClient {
         }
     }
 
-    fn attempt(&self, method: &str, url: &str, body: Option<&str>, timeout: Duration) -> Result<ApiResponse, ApiError> {
+    fn attempt(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<&str>,
+        timeout: Duration,
+    ) -> Result<ApiResponse, ApiError> {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(timeout))
@@ -172,15 +213,27 @@ impl ApiClient {
             .uri(url)
             .header("Content-Type", "application/json")
             .header("Authorization", format!("ApiKey {}", self.secret));
-        let invalid = |e: ureq::http::Error| ApiError::Request { url: url.to_string(), message: e.to_string() };
+        let invalid = |e: ureq::http::Error| ApiError::Request {
+            url: url.to_string(),
+            message: e.to_string(),
+        };
         let sent = match body {
             Some(text) => agent.run(builder.body(text.as_bytes().to_vec()).map_err(invalid)?),
             None => agent.run(builder.body(()).map_err(invalid)?),
         };
         let mut response = sent.map_err(|e| match e {
-            ureq::Error::Timeout(_) => ApiError::Timeout { url: url.to_string(), seconds: self.policy.timeout.as_secs_f64() },
-            ureq::Error::BadUri(m) => ApiError::Request { url: url.to_string(), message: m },
-            other => ApiError::Connection { url: url.to_string(), message: other.to_string() },
+            ureq::Error::Timeout(_) => ApiError::Timeout {
+                url: url.to_string(),
+                seconds: self.policy.timeout.as_secs_f64(),
+            },
+            ureq::Error::BadUri(m) => ApiError::Request {
+                url: url.to_string(),
+                message: m,
+            },
+            other => ApiError::Connection {
+                url: url.to_string(),
+                message: other.to_string(),
+            },
         })?;
         let status = response.status().as_u16();
         let mut bytes = Vec::new();
@@ -189,8 +242,14 @@ impl ApiClient {
             .as_reader()
             .take(MAX_RESPONSE_BYTES)
             .read_to_end(&mut bytes)
-            .map_err(|e| ApiError::Connection { url: url.to_string(), message: e.to_string() })?;
-        Ok(ApiResponse { status, body: bytes })
+            .map_err(|e| ApiError::Connection {
+                url: url.to_string(),
+                message: e.to_string(),
+            })?;
+        Ok(ApiResponse {
+            status,
+            body: bytes,
+        })
     }
 }
 
@@ -199,8 +258,8 @@ mod tests {
     use super::*;
     use std::io::Write;
     use std::net::TcpListener;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// Answers each connection with the next scripted response (`None` drops the connection).
     fn script(responses: Vec<Option<(u16, &'static str)>>) -> (String, Arc<AtomicUsize>) {
@@ -215,7 +274,11 @@ mod tests {
                 let _ = stream.read(&mut buf);
                 seen.fetch_add(1, Ordering::SeqCst);
                 if let Some((status, body)) = response {
-                    let _ = write!(stream, "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
                 }
             }
         });
@@ -223,21 +286,39 @@ mod tests {
     }
 
     fn policy(retries: u32) -> CallPolicy {
-        CallPolicy { timeout: Duration::from_secs(5), retries, backoff: Duration::from_millis(10) }
+        CallPolicy {
+            timeout: Duration::from_secs(5),
+            retries,
+            backoff: Duration::from_millis(10),
+        }
     }
 
     #[test]
     fn retries_5xx_and_dropped_connections_then_succeeds() {
-        let (url, count) = script(vec![None, Some((503, "{}")), Some((201, r#"{"data":{"ok":true}}"#))]);
-        let r = ApiClient::new(&url, "k", policy(2)).post("/events/trigger", "{}").unwrap();
+        let (url, count) = script(vec![
+            None,
+            Some((503, "{}")),
+            Some((201, r#"{"data":{"ok":true}}"#)),
+        ]);
+        let r = ApiClient::new(&url, "k", policy(2))
+            .post("/events/trigger", "{}")
+            .unwrap();
         assert_eq!(r.status, 201);
         assert_eq!(count.load(Ordering::SeqCst), 3);
     }
 
     #[test]
     fn client_errors_are_not_retried() {
-        let (url, count) = script(vec![Some((422, r#"{"statusCode":422,"message":"bad to","error":"Unprocessable Entity"}"#)), Some((201, "{}"))]);
-        let r = ApiClient::new(&url, "k", policy(3)).post("/events/trigger", "{}").unwrap();
+        let (url, count) = script(vec![
+            Some((
+                422,
+                r#"{"statusCode":422,"message":"bad to","error":"Unprocessable Entity"}"#,
+            )),
+            Some((201, "{}")),
+        ]);
+        let r = ApiClient::new(&url, "k", policy(3))
+            .post("/events/trigger", "{}")
+            .unwrap();
         assert_eq!(r.status, 422);
         assert_eq!(r.message(), "bad to");
         assert_eq!(count.load(Ordering::SeqCst), 1);
@@ -248,8 +329,13 @@ mod tests {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         drop(listener);
-        let e = ApiClient::new(&url, "k", policy(1)).post("/events/trigger", "{}").unwrap_err();
+        let e = ApiClient::new(&url, "k", policy(1))
+            .post("/events/trigger", "{}")
+            .unwrap_err();
         assert!(matches!(e, ApiError::Connection { .. }), "{e:?}");
-        assert!(e.to_string().contains(&format!("{url}/v1/events/trigger")), "{e}");
+        assert!(
+            e.to_string().contains(&format!("{url}/v1/events/trigger")),
+            "{e}"
+        );
     }
 }
