@@ -16,7 +16,8 @@ Example::
 
 from ._native import SDK_VERSION as __version__
 from .client import Client
-from .errors import NovuError
+from .errors import NovuApiError, NovuError
+from .trigger import TriggerResult
 from .workflow import Workflow, workflow
 
-__all__ = ["Client", "NovuError", "Workflow", "__version__", "workflow"]
+__all__ = ["Client", "NovuApiError", "NovuError", "TriggerResult", "Workflow", "__version__", "workflow"]

@@ -19,6 +19,22 @@ class WorkflowHandle:
     def validate_payload(self, payload: Any) -> Any: ...
     def run_local(self, to: Any, payload: Any, controls: Any = None) -> dict[str, Any]: ...
     def run_local_async(self, to: Any, payload: Any, controls: Any = None) -> Awaitable[dict[str, Any]]: ...
+    def trigger(
+        self,
+        to: Any,
+        payload: Any,
+        *,
+        transaction_id: str | None,
+        actor: Any,
+        overrides: Any,
+        controls: Any,
+        context: Any,
+        bridge_url: str | None,
+        api_url: str,
+        secret_key: str,
+        timeout: float,
+        retries: int,
+    ) -> tuple[int, Any, str]: ...
 
 @final
 class Step:
@@ -93,3 +109,7 @@ def sign(secret_key: str, payload: bytes, timestamp_ms: int) -> str: ...
 def resolve_client(
     secret_key: str | None = None, strict_authentication: bool | None = None, api_url: str | None = None
 ) -> tuple[str, bool, str]: ...
+def cancel_trigger(transaction_id: str, *, api_url: str, secret_key: str, timeout: float, retries: int) -> Any: ...
+def sync_bridge(
+    bridge_url: str, *, api_url: str, secret_key: str, timeout: float, retries: int, source: str = "cli"
+) -> Any: ...

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from . import _native
+from .errors import MissingSecretKeyError
 
 if TYPE_CHECKING:
     from .workflow import Workflow
@@ -24,6 +25,10 @@ class Client:
       health check must carry a valid ``novu-signature``. ``NODE_ENV`` is not consulted.
     - ``api_url``: ``NOVU_API_URL``, then ``https://api.novu.co`` (``https://eu.api.novu.co`` for the EU).
 
+    ``api_timeout`` bounds every call to the Novu API (retries included); ``retries`` is how many times a
+    call is repeated after a connection failure or a 5xx/429 answer (triggers keep their transaction id,
+    so Novu cannot deliver twice). ``max_body_bytes`` caps request bodies the bridge accepts (5 MiB).
+
     Example::
 
         from novu_framework import Client
@@ -37,13 +42,19 @@ class Client:
         api_url: str | None = None,
         *,
         api_timeout: float = 10.0,
+        retries: int = 2,
         max_body_bytes: int | None = None,
     ) -> None:
         secret, strict, url = _native.resolve_client(secret_key, strict_authentication, api_url)
         self.secret_key: str = secret
         self.strict_authentication: bool = strict
         self.api_url: str = url
+        if api_timeout <= 0:
+            raise ValueError("api_timeout must be a positive number of seconds")
+        if retries < 0:
+            raise ValueError("retries must be 0 or more")
         self.api_timeout: float = api_timeout
+        self.retries: int = retries
         self.max_body_bytes: int | None = max_body_bytes
 
     def __repr__(self) -> str:
@@ -51,6 +62,13 @@ class Client:
         return (
             f"Client(secret_key=<{key}>, strict_authentication={self.strict_authentication}, api_url={self.api_url!r})"
         )
+
+    def _require_secret_key(self) -> str:
+        if not self.secret_key:
+            raise MissingSecretKeyError(
+                "Missing secret key. Set the `NOVU_SECRET_KEY` environment variable or pass `secret_key` to Client()."
+            )
+        return self.secret_key
 
     def _bridge(self, workflows: Iterable[Workflow], server_name: str) -> _native.Bridge:
         """The native bridge for these workflows; raises when strict authentication has no key."""

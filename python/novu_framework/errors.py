@@ -271,7 +271,9 @@ class WorkflowPayloadInvalidError(NovuError):
 
 
 _BY_CODE: dict[str, type[NovuError]] = {
-    cls.code: cls for cls in [InvalidWorkflowError, *(globals()[name] for name in __all__[2:])]
+    cls.code: cls
+    for cls in (globals()[name] for name in __all__)
+    if isinstance(cls, type) and issubclass(cls, NovuError) and cls is not NovuError
 }
 
 
@@ -283,3 +285,54 @@ def _from_native(code: str, message: str, status: int, data: Any) -> NovuError:
         err.code = code  # type: ignore[misc]
         return err
     return cls(message, data=data, status=status)
+
+
+class NovuApiError(Exception):
+    """A call to the Novu API failed (``workflow.trigger()``, ``cancel()``, ``sync``).
+
+    Attributes:
+        status: the API's HTTP status, or ``None`` when no answer arrived.
+        message: what went wrong, with the API's own message when it sent one.
+        transaction_id: the trigger's transaction id (resending with it cannot deliver twice).
+        response: the API's JSON answer, when there was one.
+        url: the URL that was called.
+
+    Example::
+
+        try:
+            welcome.trigger("subscriber-1", {"name": "Ada"})
+        except NovuApiError as e:
+            print(e.status, e.message, e.transaction_id)
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        transaction_id: str | None = None,
+        response: Any = None,
+        url: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.transaction_id = transaction_id
+        self.response = response
+        self.url = url
+
+
+class NovuApiTimeoutError(NovuApiError):
+    """The Novu API did not answer within the timeout (retries included)."""
+
+
+class NovuApiConnectionError(NovuApiError):
+    """The Novu API could not be reached (the message names the URL)."""
+
+
+def _api_error(
+    kind: str, message: str, status: int | None, transaction_id: str | None, response: Any, url: str
+) -> NovuApiError:
+    """Builds the exception for a failed API call reported by the native core."""
+    cls = {"timeout": NovuApiTimeoutError, "connection": NovuApiConnectionError}.get(kind, NovuApiError)
+    return cls(message, status=status, transaction_id=transaction_id, response=response, url=url)

@@ -67,6 +67,7 @@ def serve(
         MissingSecretKeyError: strict authentication is on and no secret key is configured.
         WorkflowAlreadyExistsError: two workflows share an id.
     """
+    workflows = list(workflows)
     bridge = (client or Client())._bridge(workflows, "fastapi")
     headers = dict(bridge.headers)
     limit = bridge.max_body_bytes
@@ -106,4 +107,7 @@ def serve(
         )
     )
     app.include_router(router)
+    # Lets `novu-framework discover module:app` list what this app serves.
+    served = getattr(app.state, "novu_framework", [])
+    app.state.novu_framework = [*served, *workflows]
     return router

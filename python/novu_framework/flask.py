@@ -40,6 +40,7 @@ def serve(
         MissingSecretKeyError: strict authentication is on and no secret key is configured.
         WorkflowAlreadyExistsError: two workflows share an id.
     """
+    workflows = list(workflows)
     bridge = (client or Client())._bridge(workflows, "flask")
     headers = bridge.headers
     limit = bridge.max_body_bytes
@@ -70,4 +71,6 @@ def serve(
         f"{base.rstrip('/')}/workflows/<path:workflow_id>/execute", "execute", novu_execute, methods=["POST"]
     )
     app.register_blueprint(blueprint)
+    # Lets `novu-framework discover module:app` list what this app serves.
+    app.extensions.setdefault("novu_framework", []).extend(workflows)
     return blueprint

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import typing
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -10,7 +11,9 @@ from typing import Any, TypeVar
 from . import _native
 from ._aio import is_async_callable
 from ._callables import is_model, json_schema, source_text
+from .client import Client
 from .errors import ExecutionEventPayloadInvalidError
+from .trigger import TriggerResult
 
 __all__ = ["Workflow", "workflow"]
 
@@ -145,6 +148,83 @@ class Workflow:
         """The awaitable twin of :meth:`run`, for async code and ``async def`` workflows."""
         result: dict[str, Any] = await self._handle.run_local_async(to, payload, controls)
         return result
+
+    def trigger(
+        self,
+        to: str | Mapping[str, Any] | Sequence[str | Mapping[str, Any]],
+        payload: Mapping[str, Any] | Any | None = None,
+        *,
+        transaction_id: str | None = None,
+        actor: str | Mapping[str, Any] | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        controls: Mapping[str, Any] | None = None,
+        context: Mapping[str, Any] | None = None,
+        bridge_url: str | None = None,
+        client: Client | None = None,
+    ) -> TriggerResult:
+        """Sends this workflow's event to Novu (``POST /v1/events/trigger``).
+
+        The payload is validated against the workflow's schema first (defaults applied); an invalid one
+        raises without sending anything. A transaction id is generated when none is given and reused by
+        retries, so Novu cannot deliver twice.
+
+        Example::
+
+            result = welcome.trigger("subscriber-1", {"name": "Ada"})
+            print(result.transaction_id, result.data)
+
+        Args:
+            to: a subscriber id, a subscriber dict (``{"subscriberId": ..., "email": ...}``), or a list.
+            client: where and how to call Novu; default ``Client()`` (the environment).
+
+        Raises:
+            WorkflowPayloadInvalidError: the payload fails the schema (``data`` lists the errors).
+            MissingSecretKeyError: no secret key is configured.
+            NovuApiError: Novu refused the event, timed out, or could not be reached.
+        """
+        c = client or Client()
+        status, data, tx = self._handle.trigger(
+            to,
+            payload,
+            transaction_id=transaction_id,
+            actor=actor,
+            overrides=overrides,
+            controls=controls,
+            context=context,
+            bridge_url=bridge_url,
+            api_url=c.api_url,
+            secret_key=c._require_secret_key(),
+            timeout=c.api_timeout,
+            retries=c.retries,
+        )
+        return TriggerResult(tx, data, status, c)
+
+    async def trigger_async(
+        self,
+        to: str | Mapping[str, Any] | Sequence[str | Mapping[str, Any]],
+        payload: Mapping[str, Any] | Any | None = None,
+        *,
+        transaction_id: str | None = None,
+        actor: str | Mapping[str, Any] | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        controls: Mapping[str, Any] | None = None,
+        context: Mapping[str, Any] | None = None,
+        bridge_url: str | None = None,
+        client: Client | None = None,
+    ) -> TriggerResult:
+        """The awaitable twin of :meth:`trigger` (the HTTP call runs on a worker thread)."""
+        return await asyncio.to_thread(
+            self.trigger,
+            to,
+            payload,
+            transaction_id=transaction_id,
+            actor=actor,
+            overrides=overrides,
+            controls=controls,
+            context=context,
+            bridge_url=bridge_url,
+            client=client,
+        )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Calls the workflow function itself (handy in unit tests with a stand-in ``step``)."""

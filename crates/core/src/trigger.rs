@@ -126,6 +126,14 @@ fn check_recipients(to: &Value) -> Result<(), FrameworkError> {
     }
 }
 
+/// The bridge URL sent with a trigger when the caller gives none: `NOVU_BRIDGE_ORIGIN` + `/api/novu`, as
+/// upstream derives it (its other sources, Vercel and the local Studio tunnel, do not apply here).
+pub fn bridge_url_from_env(env: impl Fn(&str) -> Option<String>) -> Option<String> {
+    env("NOVU_BRIDGE_ORIGIN")
+        .filter(|o| !o.is_empty())
+        .map(|origin| format!("{}/api/novu", origin.trim_end_matches('/')))
+}
+
 /// The transaction id of a trigger answer: `data.transactionId` (the API wraps answers in `data`; upstream
 /// reads the unwrapped field and cancels `/undefined`, spec §18 item 12), then `transactionId`.
 pub fn answered_transaction_id(answer: &Value) -> Option<String> {
@@ -287,6 +295,18 @@ mod tests {
             .unwrap_err();
             assert!(e.message.contains(needle), "{}", e.message);
         }
+    }
+
+    #[test]
+    fn bridge_url_comes_from_the_origin_variable() {
+        let env = |name: &str| {
+            (name == "NOVU_BRIDGE_ORIGIN").then(|| "https://app.example.com/".to_string())
+        };
+        assert_eq!(
+            bridge_url_from_env(env),
+            Some("https://app.example.com/api/novu".into())
+        );
+        assert_eq!(bridge_url_from_env(|_| None), None);
     }
 
     #[test]

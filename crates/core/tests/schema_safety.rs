@@ -1,6 +1,5 @@
 //! Hostile schemas and data: no panic, no stack overflow, bounded time.
 
-
 use novu_framework_core::mock::mock;
 use novu_framework_core::schema::Schema;
 use serde_json::{Value, json};

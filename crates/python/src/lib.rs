@@ -3,6 +3,7 @@
 
 use pyo3::prelude::*;
 
+mod api;
 mod bridge;
 mod convert;
 mod driver;
@@ -44,5 +45,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(workflow::define_workflow, m)?)?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(resolve_client, m)?)?;
+    m.add_function(wrap_pyfunction!(api::cancel_trigger, m)?)?;
+    m.add_function(wrap_pyfunction!(api::sync_bridge, m)?)?;
     Ok(())
 }

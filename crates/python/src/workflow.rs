@@ -388,6 +388,43 @@ impl WorkflowHandle {
         Ok(Py::new(py, NativeFuture::new(Box::new(machine)))?.into_any())
     }
 
+    /// Triggers the workflow on Novu; returns `(status, answer, transaction_id)`.
+    #[pyo3(signature = (to, payload, *, transaction_id, actor, overrides, controls, context, bridge_url, api_url, secret_key, timeout, retries))]
+    #[allow(clippy::too_many_arguments)]
+    fn trigger<'py>(
+        &self,
+        py: Python<'py>,
+        to: &Bound<'py, PyAny>,
+        payload: &Bound<'py, PyAny>,
+        transaction_id: Option<String>,
+        actor: &Bound<'py, PyAny>,
+        overrides: &Bound<'py, PyAny>,
+        controls: &Bound<'py, PyAny>,
+        context: &Bound<'py, PyAny>,
+        bridge_url: Option<String>,
+        api_url: &str,
+        secret_key: &str,
+        timeout: f64,
+        retries: u32,
+    ) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
+        crate::api::trigger_workflow(
+            py,
+            self,
+            to,
+            payload,
+            transaction_id,
+            actor,
+            overrides,
+            controls,
+            context,
+            bridge_url,
+            api_url,
+            secret_key,
+            timeout,
+            retries,
+        )
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "<novu_framework workflow {:?} ({} steps)>",

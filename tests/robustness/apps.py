@@ -1,0 +1,180 @@
+"""Shared pieces of the robustness tests: the workflows under attack, the apps serving them, request
+signing and the invariants every answer must satisfy."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from novu_framework import Client, Workflow, workflow
+
+SECRET = "sk-robustness-Zq8XvM2kP4nR7wT1"
+"""The secret key of every bridge under test; it must never appear in a response."""
+
+ROUTE = "/api/novu"
+FRAMEWORKS = ["flask", "fastapi"]
+TRACEBACK_MARKERS = ["Traceback", 'File "', '.py"', ".rs"]
+
+PAYLOAD_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"name": {"type": "string", "default": "World"}, "count": {"type": "number", "default": 1}},
+}
+MESSAGE_CONTROLS: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "subject": {"type": "string", "default": "Hi {{payload.name}} {{subscriber.firstName}}"},
+        "body": {
+            "type": "string",
+            "default": "{{actor.firstName}} {{context.tenant.id}} {{env.name}} {{steps.compute.n}} {{payload.count}}",
+        },
+    },
+}
+COMPUTE_OUTPUT: dict[str, Any] = {"type": "object", "properties": {"n": {"type": "number"}}, "required": ["n"]}
+
+
+def message(controls: Mapping[str, Any]) -> dict[str, Any]:
+    return {"subject": str(controls.get("subject", "")), "body": str(controls.get("body", ""))}
+
+
+def body_only(controls: Mapping[str, Any]) -> dict[str, Any]:
+    return {"body": str(controls.get("body", ""))}
+
+
+def never_skip(controls: Mapping[str, Any]) -> bool:
+    return False
+
+
+def compute() -> dict[str, Any]:
+    return {"n": 3}
+
+
+def build_workflows() -> list[Workflow]:
+    """Workflows that take every optional argument and render every event field in their controls."""
+
+    @workflow("hostile", PAYLOAD_SCHEMA)
+    def hostile(
+        payload: dict[str, Any],
+        step: Any,
+        subscriber: Any = None,
+        context: Any = None,
+        env: Any = None,
+        controls: Any = None,
+    ) -> None:
+        step.custom("compute", compute, output_schema=COMPUTE_OUTPUT)
+        step.in_app("inbox", message, control_schema=MESSAGE_CONTROLS)
+        step.delay("wait", {"amount": 1, "unit": "seconds"})
+        step.email("email", message, control_schema=MESSAGE_CONTROLS)
+        step.sms("sms", body_only, control_schema=MESSAGE_CONTROLS, skip=never_skip)
+
+    @workflow("hostile-async", PAYLOAD_SCHEMA)
+    async def hostile_async(payload: dict[str, Any], step: Any, subscriber: Any = None) -> None:
+        async def resolve(controls: Mapping[str, Any]) -> dict[str, Any]:
+            return message(controls)
+
+        await step.custom("compute", compute, output_schema=COMPUTE_OUTPUT)
+        await step.email("email", resolve, control_schema=MESSAGE_CONTROLS)
+
+    @workflow("no-schema")
+    def no_schema(payload: dict[str, Any], step: Any) -> None:
+        step.chat("chat", body_only, control_schema=MESSAGE_CONTROLS)
+
+    return [hostile, hostile_async, no_schema]
+
+
+WORKFLOWS = build_workflows()
+WORKFLOW_IDS = [wf.workflow_id for wf in WORKFLOWS]
+
+
+def make_client(strict: bool, api_url: str = "http://127.0.0.1:9", max_body_bytes: int | None = None) -> Client:
+    return Client(secret_key=SECRET, strict_authentication=strict, api_url=api_url, max_body_bytes=max_body_bytes)
+
+
+def make_app(framework: str, client: Client, workflows: list[Workflow] | None = None) -> Any:
+    """A Flask or FastAPI app serving ``workflows`` (default: the hostile ones) at ``ROUTE``."""
+    served = WORKFLOWS if workflows is None else workflows
+    if framework == "flask":
+        from flask import Flask
+
+        from novu_framework.flask import serve as serve_flask
+
+        flask_app = Flask("robustness")
+        serve_flask(flask_app, route=ROUTE, workflows=served, client=client)
+        return flask_app
+    if framework == "fastapi":
+        from fastapi import FastAPI
+
+        from novu_framework.fastapi import serve as serve_fastapi
+
+        fastapi_app = FastAPI()
+        serve_fastapi(fastapi_app, route=ROUTE, workflows=served, client=client)
+        return fastapi_app
+    raise ValueError(f"unknown framework {framework!r}")
+
+
+def signature(body: bytes | None, secret: str = SECRET, t_ms: int | None = None) -> str:
+    """A valid ``novu-signature`` over the raw body bytes (``{}`` without a body), as Novu signs."""
+    t = int(time.time() * 1000) if t_ms is None else t_ms
+    signed = b"{}" if body is None else body
+    v1 = hmac.new(secret.encode(), f"{t}.".encode() + signed, hashlib.sha256).hexdigest()
+    return f"t={t},v1={v1}"
+
+
+@dataclass
+class Answer:
+    """A response as the tests inspect it."""
+
+    status: int
+    headers: dict[str, str]
+    raw: bytes
+    method: str = "GET"
+    json: Any = field(default=None)
+    json_error: str | None = None
+
+    @classmethod
+    def of(cls, status: int, headers: Mapping[str, str], raw: bytes, method: str = "GET") -> Answer:
+        answer = cls(status, {k.lower(): v for k, v in headers.items()}, raw, method)
+        try:
+            answer.json = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as e:
+            answer.json_error = str(e)
+        return answer
+
+    def describe(self) -> str:
+        text = self.raw[:600].decode("utf-8", "replace")
+        return f"status {self.status}, content-type {self.headers.get('content-type')!r}, body {text!r}"
+
+
+def check_answer(
+    answer: Answer,
+    *,
+    strict: bool,
+    local: bool = False,
+    allow_user_failure: bool = False,
+) -> None:
+    """The invariants of every answer: no library 5xx, JSON with the error shape, no traceback under strict
+    authentication, never the secret key."""
+    text = answer.raw.decode("utf-8", "replace")
+    assert SECRET not in text, f"the secret key leaked: {answer.describe()}"
+    assert SECRET not in json.dumps(answer.headers), f"the secret key leaked in a header: {answer.headers}"
+    if not allow_user_failure:
+        assert answer.status < 500, f"server error: {answer.describe()}"
+    content_type = answer.headers.get("content-type", "")
+    assert content_type.split(";")[0].strip() == "application/json", f"not JSON: {answer.describe()}"
+    if answer.method == "HEAD":
+        assert answer.raw == b"", f"HEAD answered with a body: {answer.describe()}"
+        return
+    assert answer.json_error is None, f"body is not JSON ({answer.json_error}): {answer.describe()}"
+    if answer.status >= 400:
+        body = answer.json
+        assert isinstance(body, dict), f"error body is not an object: {answer.describe()}"
+        text_key = "detail" if local else "message"
+        assert isinstance(body.get(text_key), str) and body[text_key], f"no `{text_key}`: {answer.describe()}"
+        assert isinstance(body.get("code"), str) and body["code"], f"no `code`: {answer.describe()}"
+    if strict:
+        for marker in TRACEBACK_MARKERS:
+            assert marker not in text, f"traceback text {marker!r} under strict authentication: {answer.describe()}"
