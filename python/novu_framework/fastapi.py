@@ -11,13 +11,11 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import Route
 
 from . import _native
@@ -28,17 +26,35 @@ __all__ = ["serve"]
 
 _METHODS = ["GET", "POST", "OPTIONS", "PUT", "PATCH", "DELETE", "HEAD"]
 
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
 
-async def _read_body(request: Request, limit: int) -> bytes:
+
+async def _read_body(receive: Receive, limit: int) -> bytes:
     """The body, but never more than ``limit + 1`` bytes (the core answers 413 past the limit)."""
     chunks = []
     size = 0
-    async for chunk in request.stream():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > limit:
-            break
-    return b"".join(chunks)
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        if chunk:
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit or not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _signatures(scope: Scope) -> tuple[str | None, str | None]:
+    """``novu-signature`` and ``x-novu-signature``, first occurrence of each."""
+    signature = legacy = None
+    for name, value in scope["headers"]:
+        if name == b"novu-signature" and signature is None:
+            signature = value.decode("latin-1")
+        elif name == b"x-novu-signature" and legacy is None:
+            legacy = value.decode("latin-1")
+    return signature, legacy
 
 
 async def _settle(result: Any) -> tuple[int, bytes]:
@@ -52,6 +68,29 @@ async def _settle(result: Any) -> tuple[int, bytes]:
     return awaited
 
 
+class _Endpoint:
+    """A raw ASGI endpoint: the bridge reads the request itself, so FastAPI's request and response objects,
+    parameter parsing and OpenAPI schema are not wanted here."""
+
+    def __init__(self, bridge: _native.Bridge, local: bool) -> None:
+        self.bridge = bridge
+        self.local = local
+        self.limit = bridge.max_body_bytes
+        self.headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in bridge.headers]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = await _read_body(receive, self.limit)
+        signature, legacy = _signatures(scope)
+        if self.local:
+            result = self.bridge.handle_local_async(scope["path_params"]["workflow_id"], signature, legacy, body)
+        else:
+            result = self.bridge.handle_async(scope["method"], scope["query_string"], signature, legacy, body)
+        status, content = await _settle(result)
+        headers = [*self.headers, (b"content-length", str(len(content)).encode())]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": content})
+
+
 def serve(
     app: FastAPI,
     route: str = "/api/novu",
@@ -61,7 +100,8 @@ def serve(
     """Registers the Novu bridge on ``app`` at ``route`` and returns its router.
 
     Besides the bridge, ``POST {route}/workflows/{workflow_id}/execute`` runs a workflow locally (body
-    ``{"to": ..., "payload": {...}}``).
+    ``{"to": ..., "payload": {...}}``). ``async def`` workflows run on the event loop; sync ones, like
+    FastAPI's ``def`` endpoints, on its thread pool.
 
     Raises:
         MissingSecretKeyError: strict authentication is on and no secret key is configured.
@@ -69,43 +109,11 @@ def serve(
     """
     workflows = list(workflows)
     bridge = (client or Client())._bridge(workflows, "fastapi")
-    headers = dict(bridge.headers)
-    limit = bridge.max_body_bytes
     base = route.rstrip("/") or "/"
-
-    async def novu_bridge(request: Request) -> Response:
-        result = bridge.handle_async(
-            request.method,
-            request.scope["query_string"],
-            request.headers.get("novu-signature"),
-            request.headers.get("x-novu-signature"),
-            await _read_body(request, limit),
-        )
-        status, body = await _settle(result)
-        return Response(body, status, headers)
-
-    async def novu_execute(request: Request) -> Response:
-        result = bridge.handle_local_async(
-            request.path_params["workflow_id"],
-            request.headers.get("novu-signature"),
-            request.headers.get("x-novu-signature"),
-            await _read_body(request, limit),
-        )
-        status, body = await _settle(result)
-        return Response(body, status, headers)
-
     router = APIRouter()
-    # Plain Starlette routes: the bridge reads the raw request itself, so FastAPI's parameter parsing and
-    # OpenAPI schema are not wanted here.
-    router.routes.append(Route(base, novu_bridge, methods=_METHODS, include_in_schema=False))
-    router.routes.append(
-        Route(
-            f"{base.rstrip('/')}/workflows/{{workflow_id:path}}/execute",
-            novu_execute,
-            methods=["POST"],
-            include_in_schema=False,
-        )
-    )
+    router.routes.append(Route(base, _Endpoint(bridge, local=False), methods=_METHODS, include_in_schema=False))
+    execute = f"{base.rstrip('/')}/workflows/{{workflow_id:path}}/execute"
+    router.routes.append(Route(execute, _Endpoint(bridge, local=True), methods=["POST"], include_in_schema=False))
     app.include_router(router)
     # Lets `novu-framework discover module:app` list what this app serves.
     served = getattr(app.state, "novu_framework", [])

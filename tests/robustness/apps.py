@@ -178,3 +178,60 @@ def check_answer(
     if strict:
         for marker in TRACEBACK_MARKERS:
             assert marker not in text, f"traceback text {marker!r} under strict authentication: {answer.describe()}"
+
+
+Header = tuple[str, "str | bytes"]
+
+
+def _encode(value: str | bytes) -> bytes:
+    return value if isinstance(value, bytes) else value.encode("latin-1")
+
+
+def send(
+    base_url: str,
+    method: str,
+    target: str | bytes,
+    body: bytes | None = None,
+    headers: list[tuple[str, str | bytes]] | None = None,
+    *,
+    chunked: bool = False,
+    timeout: float = 30.0,
+) -> Answer:
+    """Sends one request over a raw socket, so that anything (duplicate headers, raw bytes in the request
+    line and in header values, chunked bodies) can be sent as it is; returns the parsed answer."""
+    import http.client
+    import socket
+    import urllib.parse
+
+    url = urllib.parse.urlsplit(base_url)
+    host, port = url.hostname or "127.0.0.1", url.port or 80
+    lines = [_encode(method) + b" " + _encode(target) + b" HTTP/1.1", f"Host: {host}:{port}".encode()]
+    names = {name.lower() for name, _ in headers or []}
+    for name, value in headers or []:
+        lines.append(_encode(name) + b": " + _encode(value))
+    if body is not None and "content-type" not in names:
+        lines.append(b"Content-Type: application/json")
+    if chunked:
+        lines.append(b"Transfer-Encoding: chunked")
+    elif body is not None and "content-length" not in names:
+        lines.append(f"Content-Length: {len(body)}".encode())
+    lines.append(b"Connection: close")
+    payload = b"\r\n".join(lines) + b"\r\n\r\n"
+    if body is not None:
+        if chunked:
+            step = 64 * 1024
+            for i in range(0, len(body), step):
+                piece = body[i : i + step]
+                payload += f"{len(piece):x}\r\n".encode() + piece + b"\r\n"
+            payload += b"0\r\n\r\n"
+        else:
+            payload += body
+    with socket.create_connection((host, port), timeout=timeout) as sock:
+        try:
+            sock.sendall(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server may answer (413) and close before reading everything; read its answer below
+        response = http.client.HTTPResponse(sock, method=method.upper())
+        response.begin()
+        raw = response.read()
+        return Answer.of(response.status, dict(response.getheaders()), raw, method.upper())

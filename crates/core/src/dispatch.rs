@@ -299,6 +299,12 @@ impl Bridge {
         })
     }
 
+    /// The prebuilt bodies (discover, health-check) that responses share, so that bindings can keep one
+    /// copy of each in their own representation.
+    pub fn shared_bodies(&self) -> [&Arc<str>; 2] {
+        [&self.discover, &self.health]
+    }
+
     /// The static headers every response carries (spec §2.5).
     pub fn headers(&self) -> &[(&'static str, String)] {
         &self.headers

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 
 use novu_framework_core::dispatch::{
-    Bridge, BridgeConfig, Dispatch, Request, Response, Route, TriggerCall,
+    Body, Bridge, BridgeConfig, Dispatch, Request, Response, Route, TriggerCall,
 };
 use novu_framework_core::engine::Run;
 use novu_framework_core::error::FrameworkError;
@@ -23,23 +23,33 @@ pub struct NativeBridge {
     core: Arc<Bridge>,
     entries: HashMap<String, Arc<WorkflowEntry>>,
     headers: Py<PyList>,
+    /// The discover and health-check bodies as Python bytes, made once instead of copied per request.
+    shared: Vec<(Arc<str>, Py<PyBytes>)>,
 }
 
 /// `(status, body)` as the adapters send it.
-fn response_tuple<'py>(py: Python<'py>, r: &Response) -> PyResult<Bound<'py, PyTuple>> {
+fn response_tuple<'py>(
+    py: Python<'py>,
+    r: &Response,
+    shared: &[(Arc<str>, Py<PyBytes>)],
+) -> PyResult<Bound<'py, PyTuple>> {
+    let body = match &r.body {
+        Body::Shared(text) => match shared.iter().find(|(s, _)| Arc::ptr_eq(s, text)) {
+            Some((_, bytes)) => bytes.clone_ref(py).into_bound(py),
+            None => PyBytes::new(py, text.as_bytes()),
+        },
+        Body::Owned(text) => PyBytes::new(py, text.as_bytes()),
+    };
     PyTuple::new(
         py,
-        [
-            r.status.into_pyobject(py)?.into_any(),
-            PyBytes::new(py, r.body.as_bytes()).into_any(),
-        ],
+        [r.status.into_pyobject(py)?.into_any(), body.into_any()],
     )
 }
 
 fn bridge_finisher(core: Arc<Bridge>, route: Route) -> Finisher {
     Box::new(move |py, run, returned, _raised| {
         let response = py.detach(|| core.complete(run, returned, route));
-        Ok(response_tuple(py, &response)?.into_any().unbind())
+        Ok(response_tuple(py, &response, &[])?.into_any().unbind())
     })
 }
 
@@ -62,7 +72,7 @@ impl Job {
             Some(Work::Run(mut machine)) => drive_sync(py, machine.as_mut()),
             Some(Work::Trigger(call)) => {
                 let response = py.detach(|| call.send());
-                Ok(response_tuple(py, &response)?.into_any().unbind())
+                Ok(response_tuple(py, &response, &[])?.into_any().unbind())
             }
             None => Err(PyRuntimeError::new_err("this job already ran")),
         }
@@ -93,10 +103,10 @@ impl NativeBridge {
     /// Finishes a dispatch on this thread.
     fn finish_sync(&self, py: Python<'_>, dispatch: Dispatch, route: Route) -> PyResult<Py<PyAny>> {
         match dispatch {
-            Dispatch::Respond(r) => Ok(response_tuple(py, &r)?.into_any().unbind()),
+            Dispatch::Respond(r) => Ok(response_tuple(py, &r, &self.shared)?.into_any().unbind()),
             Dispatch::Trigger(call) => {
                 let response = py.detach(|| call.send());
-                Ok(response_tuple(py, &response)?.into_any().unbind())
+                Ok(response_tuple(py, &response, &[])?.into_any().unbind())
             }
             Dispatch::Run(run) => drive_sync(py, &mut self.machine(*run, route)?),
         }
@@ -111,7 +121,7 @@ impl NativeBridge {
         route: Route,
     ) -> PyResult<Py<PyAny>> {
         match dispatch {
-            Dispatch::Respond(r) => Ok(response_tuple(py, &r)?.into_any().unbind()),
+            Dispatch::Respond(r) => Ok(response_tuple(py, &r, &self.shared)?.into_any().unbind()),
             Dispatch::Trigger(call) => Ok(Py::new(
                 py,
                 Job {
@@ -175,6 +185,11 @@ impl NativeBridge {
         let core = Bridge::new(definitions, config)
             .map_err(|e| framework_error(py, &FrameworkError::new(e.code, e.message, None)))?;
         let headers = header_list(py, core.headers())?.unbind();
+        let shared = core
+            .shared_bodies()
+            .into_iter()
+            .map(|text| (text.clone(), PyBytes::new(py, text.as_bytes()).unbind()))
+            .collect();
         let entries = entries
             .into_iter()
             .map(|e| (e.definition.id.clone(), e))
@@ -183,6 +198,7 @@ impl NativeBridge {
             core: Arc::new(core),
             entries,
             headers,
+            shared,
         })
     }
 

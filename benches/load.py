@@ -1,0 +1,178 @@
+"""Load benchmark on loopback: each app pinned to one core, wrk on the other, side by side in one run.
+
+    python benches/load.py [--duration 10] [--connections 4]
+
+Compares, under their usual production servers (gunicorn with one sync worker; uvicorn with one process):
+a bare Flask app, the project's Flask bridge, a bare FastAPI app and the project's FastAPI bridge, for
+health-check, discover, execute and preview (validly signed, strict authentication on). Prints requests/s,
+p50 and p99 latency, and each bridge figure's ratio to its baseline: execute/preview against the bare POST
+route, health-check against the bare GET route, discover against the bridge's own health-check.
+Installs wrk from Debian's packages when missing (needs root). Runs are at most 15 s each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benches.load_apps import SECRET  # noqa: E402
+from novu_framework import _native  # noqa: E402
+
+SERVER_CORE, CLIENT_CORE = "0", "1"
+SUBSCRIBER = {"subscriberId": "sub-1", "firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.com"}
+INBOX_STATE = {
+    "stepId": "inbox",
+    "outputs": {"seen": False, "read": False, "lastSeenDate": None, "lastReadDate": None},
+    "state": {"status": "completed"},
+}
+
+
+def ensure_wrk() -> str:
+    path = shutil.which("wrk")
+    if path:
+        return path
+    print("installing wrk from Debian's packages ...", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], env=env, capture_output=True).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, check=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], env=env, capture_output=True, check=True)
+    path = shutil.which("wrk")
+    if not path:
+        raise SystemExit("wrk is not installed and could not be installed")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start(app: str, port: int) -> subprocess.Popen[bytes]:
+    bind = f"127.0.0.1:{port}"
+    if "flask" in app:
+        cmd = [sys.executable, "-m", "gunicorn", "-w", "1", "-k", "sync", "-b", bind, "--log-level", "warning",
+               f"benches.load_apps:{app}()"]
+    else:
+        cmd = [sys.executable, "-m", "uvicorn", "--factory", f"benches.load_apps:{app}", "--host", "127.0.0.1",
+               "--port", str(port), "--workers", "1", "--no-access-log", "--log-level", "warning"]
+    proc = subprocess.Popen(["taskset", "-c", SERVER_CORE, *cmd], cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://{bind}/api/novu", timeout=1).read()
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit(f"{app} did not start")
+
+
+def lua(method: str, body: bytes | None, signed: bool) -> str:
+    lines = [f'wrk.method = "{method}"']
+    if body is not None:
+        lines.append(f"wrk.body = {json.dumps(body.decode())}")
+        lines.append('wrk.headers["Content-Type"] = "application/json"')
+    if signed:
+        payload = body if method == "POST" and body is not None else b"{}"
+        lines.append(f'wrk.headers["novu-signature"] = "{_native.sign(SECRET, payload, int(time.time() * 1000))}"')
+    return "\n".join(lines) + "\n"
+
+
+def wrk(binary: str, url: str, script: str, duration: int, connections: int) -> tuple[float, float, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+        path = f.name
+    base = ["taskset", "-c", CLIENT_CORE, binary, "-t1", f"-c{connections}", "-s", path, "--latency", url]
+    subprocess.run([*base[:4], "-d2s", *base[4:]], capture_output=True, check=True)  # warm-up
+    out = subprocess.run([*base[:4], f"-d{duration}s", *base[4:]], capture_output=True, text=True, check=True).stdout
+    os.unlink(path)
+    if "Non-2xx" in out:
+        raise SystemExit(f"non-2xx answers from {url}:\n{out}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+
+    def percentile(p: str) -> float:
+        m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out)
+        if not m:
+            return float("nan")
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    return rps, percentile("50"), percentile("99")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per run (at most 15)")
+    parser.add_argument("--connections", type=int, default=4)
+    args = parser.parse_args()
+    duration = min(args.duration, 15)
+    binary = ensure_wrk()
+    execute = json.dumps(
+        {"payload": {"name": "Ada"}, "controls": {}, "state": [INBOX_STATE], "subscriber": SUBSCRIBER},
+        separators=(",", ":"),
+    ).encode()
+    preview = json.dumps(
+        {"payload": {"name": "Ada"}, "controls": {}, "state": [], "subscriber": SUBSCRIBER}, separators=(",", ":")
+    ).encode()
+    bare_post = json.dumps({"payload": {"name": "Ada"}, "controls": {}, "state": [INBOX_STATE]}).encode()
+    plans = {
+        "bare_flask": [("GET", "", None, False), ("POST", "", bare_post, False)],
+        "bridge_flask": [
+            ("health-check", "?action=health-check", None, False),
+            ("discover", "?action=discover", None, True),
+            ("execute", "?action=execute&workflowId=welcome&stepId=welcome-email", execute, True),
+            ("preview", "?action=preview&workflowId=welcome&stepId=inbox", preview, True),
+        ],
+    }
+    plans["bare_fastapi"] = plans["bare_flask"]
+    plans["bridge_fastapi"] = plans["bridge_flask"]
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    print(f"{time.strftime('%Y-%m-%d')} | {cpu} | nproc {os.cpu_count()} | Python {platform.python_version()} | "
+          f"server on core {SERVER_CORE}, wrk on core {CLIENT_CORE} | {duration} s per run, {args.connections} connections")
+    results: dict[tuple[str, str], tuple[float, float, float]] = {}
+    for app, plan in plans.items():
+        port = free_port()
+        proc = start(app, port)
+        try:
+            for name, query, body, signed in plan:
+                method = "POST" if body is not None else "GET"
+                script = lua(method, body, signed)
+                results[(app, name)] = wrk(binary, f"http://127.0.0.1:{port}/api/novu{query}", script, duration,
+                                           args.connections)
+                rps, p50, p99 = results[(app, name)]
+                print(f"  {app:15} {name:13} {rps:9.0f} req/s  p50 {p50:7.2f} ms  p99 {p99:7.2f} ms", flush=True)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=15)
+    print()
+    print(f"{'framework':9} {'request':13} {'bridge req/s':>12} {'baseline':>22} {'ratio':>7}")
+    for fw in ("flask", "fastapi"):
+        bare, bridge = f"bare_{fw}", f"bridge_{fw}"
+        rows = [
+            ("health-check", results[(bridge, "health-check")][0], "bare GET", results[(bare, "GET")][0]),
+            ("discover", results[(bridge, "discover")][0], "bridge health-check", results[(bridge, "health-check")][0]),
+            ("execute", results[(bridge, "execute")][0], "bare POST", results[(bare, "POST")][0]),
+            ("preview", results[(bridge, "preview")][0], "bare POST", results[(bare, "POST")][0]),
+        ]
+        for name, value, base_name, base in rows:
+            print(f"{fw:9} {name:13} {value:12.0f} {base_name + f' {base:.0f}':>22} {value / base:7.2f}")
+
+
+if __name__ == "__main__":
+    main()
