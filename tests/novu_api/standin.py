@@ -141,7 +141,7 @@ class StandIn:
 
             def _read_body(self) -> bytes:
                 if self.headers.get("transfer-encoding", "").lower() == "chunked":
-                    chunks = []
+                    chunks: list[bytes] = []
                     while True:
                         size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
                         if size == 0:

@@ -23,7 +23,7 @@ from .helpers import (
     keyed_client,
     trigger,
 )
-from .standin import StandIn, api_error, reply, triggered
+from .standin import StandIn, api_error, reply, reply_text, triggered
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -298,3 +298,31 @@ def test_trigger_async_does_not_block_the_event_loop(api: StandIn, client: Clien
 def test_trigger_path_has_no_query(api: StandIn, client: Client) -> None:
     wfs.free_form.trigger("sub-14", client=client)
     assert api.only().path == TRIGGER_PATH
+
+
+def test_to_as_a_tuple_is_sent_as_a_list(api: StandIn, client: Client) -> None:
+    wfs.free_form.trigger(("s-a", {"subscriberId": "s-b"}), transaction_id="tx-tuple", client=client)
+    assert api.only().json["to"] == ["s-a", {"subscriberId": "s-b"}]
+
+
+@pytest.mark.parametrize("payload", [[1, 2], "text", 5], ids=["list", "string", "number"])
+def test_a_payload_that_is_not_an_object_is_refused_before_sending(payload: Any, api: StandIn, client: Client) -> None:
+    with pytest.raises(InvalidRequestBodyError) as info:
+        wfs.free_form.trigger("sub-1", payload, client=client)
+    assert "payload" in info.value.message
+    assert api.requests == []
+
+
+def test_an_empty_transaction_id_is_replaced_by_a_generated_one(api: StandIn, client: Client) -> None:
+    result = wfs.free_form.trigger("sub-1", transaction_id="", client=client)
+    tx = api.only().json["transactionId"]
+    assert_uuid4(tx)
+    assert result.transaction_id == tx
+
+
+def test_a_2xx_answer_without_json_keeps_the_sent_id(api: StandIn, client: Client) -> None:
+    api.script(reply_text(201, "Created", "text/plain"))
+    result = wfs.free_form.trigger("sub-1", client=client)
+    assert result.status == 201
+    assert result.data is None
+    assert result.transaction_id == api.only().json["transactionId"]

@@ -3,9 +3,11 @@ signing and the invariants every answer must satisfy."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,6 +20,8 @@ SECRET = "sk-robustness-Zq8XvM2kP4nR7wT1"
 
 ROUTE = "/api/novu"
 FRAMEWORKS = ["flask", "fastapi"]
+HANG = 10.0
+"""Seconds after which a refusal that should take a second or two is called a hang."""
 TRACEBACK_MARKERS = ["Traceback", 'File "', '.py"', ".rs"]
 
 PAYLOAD_SCHEMA: dict[str, Any] = {
@@ -32,6 +36,7 @@ MESSAGE_CONTROLS: dict[str, Any] = {
             "type": "string",
             "default": "{{actor.firstName}} {{context.tenant.id}} {{env.name}} {{steps.compute.n}} {{payload.count}}",
         },
+        "data": {"type": "object", "additionalProperties": True},
     },
 }
 COMPUTE_OUTPUT: dict[str, Any] = {"type": "object", "properties": {"n": {"type": "number"}}, "required": ["n"]}
@@ -180,9 +185,6 @@ def check_answer(
             assert marker not in text, f"traceback text {marker!r} under strict authentication: {answer.describe()}"
 
 
-Header = tuple[str, "str | bytes"]
-
-
 def _encode(value: str | bytes) -> bytes:
     return value if isinstance(value, bytes) else value.encode("latin-1")
 
@@ -227,11 +229,42 @@ def send(
         else:
             payload += body
     with socket.create_connection((host, port), timeout=timeout) as sock:
-        try:
+        # The server may answer (413) and close before reading everything; its answer is read below.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             sock.sendall(payload)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the server may answer (413) and close before reading everything; read its answer below
         response = http.client.HTTPResponse(sock, method=method.upper())
         response.begin()
         raw = response.read()
         return Answer.of(response.status, dict(response.getheaders()), raw, method.upper())
+
+
+class HealthProbe:
+    """Sends health checks back to back from a thread until stopped; records each answer."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.answers: list[Answer] = []
+        self.errors: list[BaseException] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.answers.append(send(self.base, "GET", f"{ROUTE}?action=health-check", timeout=HANG * 2))
+            except BaseException as e:
+                self.errors.append(e)
+            time.sleep(0.01)
+
+    def __enter__(self) -> HealthProbe:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # Let at least one probe finish after the hostile request was answered.
+        count = len(self.answers) + len(self.errors)
+        deadline = time.monotonic() + HANG * 2
+        while len(self.answers) + len(self.errors) <= count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self._stop.set()
+        self._thread.join(timeout=HANG * 2)

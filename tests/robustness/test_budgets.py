@@ -22,12 +22,22 @@ import pytest
 from novu_framework import Client
 
 from ..support import serve_app
-from .apps import FRAMEWORKS, ROUTE, SECRET, Answer, check_answer, make_app, make_client, send, signature
+from .apps import (
+    FRAMEWORKS,
+    HANG,
+    ROUTE,
+    SECRET,
+    Answer,
+    HealthProbe,
+    check_answer,
+    make_app,
+    make_client,
+    send,
+    signature,
+)
 
 MIB = 1024 * 1024
 DEFAULT_LIMIT = 5 * MIB
-HANG = 10.0
-"""Seconds after which a refusal that should take a second or two is called a hang."""
 
 EXECUTE = f"{ROUTE}?action=execute&workflowId=hostile&stepId=email"
 EXECUTE_ASYNC = f"{ROUTE}?action=execute&workflowId=hostile-async&stepId=email"
@@ -194,7 +204,10 @@ def refused_for(answer: Answer, limit_name: str, limit_value: int) -> None:
     assert limit_name in described and str(limit_value) in described, f"the limit is not named: {answer.describe()}"
 
 
-DOUBLE_TO = "{{% assign s = 'xxxxxxxx' %}}{{% for i in (1..{n}) %}}{{% assign s = s | append: s %}}{{% endfor %}}{{{{ s | size }}}}"
+DOUBLE_TO = (
+    "{{% assign s = 'xxxxxxxx' %}}{{% for i in (1..{n}) %}}{{% assign s = s | append: s %}}{{% endfor %}}"
+    "{{{{ s | size }}}}"
+)
 """A string of 8 * 2**n bytes."""
 OUTPUT_OF = "{{% for i in (1..{n}) %}}" + "x" * 40 + "{{% endfor %}}"
 """An output of 40 * n bytes."""
@@ -250,38 +263,6 @@ def test_liquid_budget_is_configurable() -> None:
 # A hostile control while other requests are served.
 
 
-class HealthProbe:
-    """Sends health checks back to back from a thread until stopped; records each answer."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.answers: list[Answer] = []
-        self.errors: list[BaseException] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.answers.append(send(self.base, "GET", HEALTH, timeout=HANG * 2))
-            except BaseException as e:  # noqa: BLE001 -- reported by the test
-                self.errors.append(e)
-            time.sleep(0.01)
-
-    def __enter__(self) -> HealthProbe:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        # Let at least one probe finish after the hostile request was answered.
-        count = len(self.answers) + len(self.errors)
-        deadline = time.monotonic() + HANG * 2
-        while len(self.answers) + len(self.errors) <= count and time.monotonic() < deadline:
-            time.sleep(0.01)
-        self._stop.set()
-        self._thread.join(timeout=HANG * 2)
-
-
 @pytest.mark.parametrize("target", [EXECUTE, EXECUTE_ASYNC], ids=["sync-workflow", "async-workflow"])
 def test_hostile_control_is_answered_quickly_while_serving_others(
     default_server: str, target: str, record_property: Any
@@ -318,7 +299,7 @@ def test_many_hostile_controls_at_once(default_server: str, record_property: Any
     def fire(template: str) -> None:
         try:
             result: Answer | BaseException = post(default_server, EXECUTE, execute_body(template), timeout=HANG * 2)
-        except BaseException as e:  # noqa: BLE001 -- reported by the test
+        except BaseException as e:
             result = e
         with lock:
             answers.append(result)

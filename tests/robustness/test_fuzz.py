@@ -329,7 +329,9 @@ def test_fuzz_bridge_post_bodies(
 
 @FUZZ
 @given(data=st.data(), subject=LIQUID, body_control=LIQUID, step=st.sampled_from(["email", "inbox"]))
-def test_fuzz_liquid_controls(targets: list[Target], data: st.DataObject, subject: str, body_control: str, step: str) -> None:
+def test_fuzz_liquid_controls(
+    targets: list[Target], data: st.DataObject, subject: str, body_control: str, step: str
+) -> None:
     """Liquid-looking controls on a valid event: 200 or a 400 (compilation, validation), never a crash."""
     target = data.draw(st.sampled_from(targets), label="target")
     state = VALID_STATE if step == "email" else VALID_STATE[:1]
@@ -356,7 +358,9 @@ def test_fuzz_methods_queries_and_headers(targets: list[Target], data: st.DataOb
     signed = body if method == "POST" else None
     headers = data.draw(signature_headers(signed), label="headers")
     extra = data.draw(
-        st.lists(st.tuples(st.sampled_from(["content-type", "x-filler", "accept", "origin"]), LATIN1_HEADER_TEXT), max_size=3),
+        st.lists(
+            st.tuples(st.sampled_from(["content-type", "x-filler", "accept", "origin"]), LATIN1_HEADER_TEXT), max_size=3
+        ),
         label="extra headers",
     )
     no_marker_in(body, query, *[v for _, v in headers + extra])
@@ -368,7 +372,9 @@ LOCAL_BODIES = st.fixed_dictionaries(
     {},
     optional={
         "to": st.just("sub-1") | st.just({"subscriberId": "sub-1", "firstName": "Ada"}) | JSON_VALUES,
-        "payload": st.just({"name": "Ada"}) | st.dictionaries(st.sampled_from(["name", "count"]), JSON_VALUES) | JSON_VALUES,
+        "payload": st.just({"name": "Ada"})
+        | st.dictionaries(st.sampled_from(["name", "count"]), JSON_VALUES)
+        | JSON_VALUES,
         "metadata": JSON_VALUES,
         "controls": JSON_VALUES
         | st.dictionaries(st.sampled_from(STEP_IDS) | SHORT_TEXT, CONTROLS | JSON_VALUES, max_size=3),
@@ -383,8 +389,9 @@ def test_fuzz_local_route(targets: list[Target], data: st.DataObject, workflow_i
     body = data.draw(LOCAL_BODIES.map(json_text) | bodies(), label="body")
     headers = data.draw(signature_headers(body), label="headers")
     # An empty id, `.`, `..` or a leading `/` makes a URL outside the library's route (`/workflows/<id>/execute`
-    # with a non-empty id); odd ids of that route are covered by test_hostile_requests.
-    assume(workflow_id not in {"", ".", ".."} and not workflow_id.startswith("/"))
+    # with a non-empty id). A newline is not matched by the adapters' route patterns: that finding is the
+    # deterministic case `local-workflow-id-newline` of test_hostile_requests, not left to chance here.
+    assume(workflow_id not in {"", ".", ".."} and not workflow_id.startswith("/") and "\n" not in workflow_id)
     path = f"{ROUTE}/workflows/{urllib.parse.quote(workflow_id, safe='')}/execute"
     no_marker_in(body, workflow_id, *[v for _, v in headers])
     answer = target.request("POST", path, "", body, headers)
@@ -455,6 +462,6 @@ def test_fuzz_workflow_run_liquid(subject: str, body: str, step: str) -> None:
     except NovuError as e:
         assert e.status == 400, f"{type(e).__name__} {e.status}: {e.message} {e.data!r}"
         return
-    except BaseException as e:  # noqa: BLE001 -- any other exception is the finding
+    except BaseException as e:
         pytest.fail(f"workflow.run raised {type(e).__module__}.{type(e).__name__}: {e}")
     check_run(result)

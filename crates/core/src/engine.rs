@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use serde_json::{Map, Value, json};
 
-use crate::controls::compile_controls;
+use crate::controls::compile_controls_cached;
 use crate::error::{ErrorCode, FrameworkError, UserError, ValidationIssue, wrap_cause};
 use crate::json;
 use crate::liquid::Limits;
@@ -405,7 +405,7 @@ impl Run {
         };
         let controls = validate(step.controls.schema(), given)
             .map_err(|issues| FrameworkError::controls_invalid(wf, id, &issues))?;
-        compile_controls(&controls, &self.context, &self.options.limits)
+        compile_controls_cached(&controls, &self.context, &self.options.limits, &step.templates)
             .map_err(|e| FrameworkError::controls_compilation_failed(wf, id, e.data))
     }
 

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 
 use crate::error::{ErrorCode, FrameworkError};
+use crate::controls::TemplateCache;
 use crate::mock::mock;
 use crate::schema::Schema;
 use crate::steps::{StepKind, empty_schema};
@@ -92,6 +93,8 @@ pub struct StepDefinition {
     pub sanitize: bool,
     /// What preview shows for this step when it is not the target (spec §10.9).
     pub results_mock: Value,
+    /// The control defaults' templates, parsed once: most executions render the defaults.
+    pub templates: Arc<TemplateCache>,
 }
 
 #[derive(Debug, Clone)]
@@ -276,6 +279,11 @@ impl WorkflowBuilder {
         }
         let sanitize = kind.sanitizes_output() && options.disable_output_sanitization != Some(true);
         let results_mock = mock(results.schema());
+        let mut defaults = json!({});
+        let templates = match controls.schema().validate(&mut defaults) {
+            Ok(()) => Arc::new(TemplateCache::from_controls(&defaults)),
+            Err(_) => Arc::new(TemplateCache::default()),
+        };
         self.definition
             .index
             .insert(id.to_string(), self.definition.steps.len());
@@ -290,6 +298,7 @@ impl WorkflowBuilder {
             providers,
             sanitize,
             results_mock,
+            templates,
         });
         Ok(())
     }
