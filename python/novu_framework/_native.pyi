@@ -34,6 +34,7 @@ class WorkflowHandle:
         secret_key: str,
         timeout: float,
         retries: int,
+        backoff: float,
     ) -> tuple[int, Any, str]: ...
 
 @final
@@ -109,7 +110,16 @@ def sign(secret_key: str, payload: bytes, timestamp_ms: int) -> str: ...
 def resolve_client(
     secret_key: str | None = None, strict_authentication: bool | None = None, api_url: str | None = None
 ) -> tuple[str, bool, str]: ...
-def cancel_trigger(transaction_id: str, *, api_url: str, secret_key: str, timeout: float, retries: int) -> Any: ...
+def cancel_trigger(
+    transaction_id: str, *, api_url: str, secret_key: str, timeout: float, retries: int, backoff: float
+) -> Any: ...
 def sync_bridge(
-    bridge_url: str, *, api_url: str, secret_key: str, timeout: float, retries: int, source: str = "cli"
+    bridge_url: str,
+    *,
+    api_url: str,
+    secret_key: str,
+    timeout: float,
+    retries: int,
+    backoff: float,
+    source: str = "cli",
 ) -> Any: ...

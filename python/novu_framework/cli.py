@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from . import _native
 from .client import Client
-from .errors import MissingSecretKeyError, NovuApiError, NovuError
+from .errors import MissingSecretKeyError, NovuApiError
 from .workflow import Workflow
 
 __all__ = ["main"]
@@ -53,7 +53,12 @@ def _sync(args: argparse.Namespace, out: TextIO) -> int:
         return 2
     try:
         answer = _native.sync_bridge(
-            args.bridge_url, api_url=client.api_url, secret_key=secret, timeout=args.timeout, retries=client.retries
+            args.bridge_url,
+            api_url=client.api_url,
+            secret_key=secret,
+            timeout=args.timeout,
+            retries=client.retries,
+            backoff=client.retry_backoff,
         )
     except NovuApiError as e:
         print(f"error: {e.message}", file=sys.stderr)
@@ -137,8 +142,8 @@ def _describe_schema(schema: dict[str, Any]) -> str:
 def _discover(args: argparse.Namespace, out: TextIO) -> int:
     try:
         workflows = _load(args.app)
-    except (ImportError, AttributeError, TypeError, NovuError) as e:
-        print(f"error: cannot load `{args.app}`: {e}", file=sys.stderr)
+    except Exception as e:  # any failure while importing the user's code is reported, not raised
+        print(f"error: cannot load `{args.app}`: {type(e).__name__}: {e}", file=sys.stderr)
         return 1
     if not workflows:
         print(f"error: `{args.app}` serves no novu_framework workflows", file=sys.stderr)

@@ -26,8 +26,9 @@ class Client:
     - ``api_url``: ``NOVU_API_URL``, then ``https://api.novu.co`` (``https://eu.api.novu.co`` for the EU).
 
     ``api_timeout`` bounds every call to the Novu API (retries included); ``retries`` is how many times a
-    call is repeated after a connection failure or a 5xx/429 answer (triggers keep their transaction id,
-    so Novu cannot deliver twice). ``max_body_bytes`` caps request bodies the bridge accepts (5 MiB).
+    call is repeated after a connection failure or a 5xx/429 answer, waiting ``retry_backoff`` seconds
+    before the first retry and twice as long before each next one (triggers keep their transaction id, so
+    Novu cannot deliver twice). ``max_body_bytes`` caps request bodies the bridge accepts (5 MiB).
 
     Example::
 
@@ -43,6 +44,7 @@ class Client:
         *,
         api_timeout: float = 10.0,
         retries: int = 2,
+        retry_backoff: float = 0.25,
         max_body_bytes: int | None = None,
     ) -> None:
         secret, strict, url = _native.resolve_client(secret_key, strict_authentication, api_url)
@@ -53,8 +55,11 @@ class Client:
             raise ValueError("api_timeout must be a positive number of seconds")
         if retries < 0:
             raise ValueError("retries must be 0 or more")
+        if retry_backoff < 0:
+            raise ValueError("retry_backoff must be 0 or more seconds")
         self.api_timeout: float = api_timeout
         self.retries: int = retries
+        self.retry_backoff: float = retry_backoff
         self.max_body_bytes: int | None = max_body_bytes
 
     def __repr__(self) -> str:

@@ -32,6 +32,9 @@ __all__ = [
     "InvalidWorkflowError",
     "MethodNotAllowedError",
     "MissingSecretKeyError",
+    "NovuApiConnectionError",
+    "NovuApiError",
+    "NovuApiTimeoutError",
     "NovuError",
     "PayloadTooLargeError",
     "ProviderExecutionFailedError",
@@ -270,23 +273,6 @@ class WorkflowPayloadInvalidError(NovuError):
     default_status = 400
 
 
-_BY_CODE: dict[str, type[NovuError]] = {
-    cls.code: cls
-    for cls in (globals()[name] for name in __all__)
-    if isinstance(cls, type) and issubclass(cls, NovuError) and cls is not NovuError
-}
-
-
-def _from_native(code: str, message: str, status: int, data: Any) -> NovuError:
-    """Builds the exception for an error reported by the native core."""
-    cls = _BY_CODE.get(code)
-    if cls is None:
-        err = NovuError(message, data=data, status=status)
-        err.code = code  # type: ignore[misc]
-        return err
-    return cls(message, data=data, status=status)
-
-
 class NovuApiError(Exception):
     """A call to the Novu API failed (``workflow.trigger()``, ``cancel()``, ``sync``).
 
@@ -336,3 +322,20 @@ def _api_error(
     """Builds the exception for a failed API call reported by the native core."""
     cls = {"timeout": NovuApiTimeoutError, "connection": NovuApiConnectionError}.get(kind, NovuApiError)
     return cls(message, status=status, transaction_id=transaction_id, response=response, url=url)
+
+
+_BY_CODE: dict[str, type[NovuError]] = {
+    cls.code: cls
+    for cls in (globals()[name] for name in __all__)
+    if isinstance(cls, type) and issubclass(cls, NovuError) and cls is not NovuError
+}
+
+
+def _from_native(code: str, message: str, status: int, data: Any) -> NovuError:
+    """Builds the exception for an error reported by the native core."""
+    cls = _BY_CODE.get(code)
+    if cls is None:
+        err = NovuError(message, data=data, status=status)
+        err.code = code  # type: ignore[misc]
+        return err
+    return cls(message, data=data, status=status)

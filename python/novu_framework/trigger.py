@@ -46,6 +46,7 @@ class TriggerResult:
             secret_key=c._require_secret_key(),
             timeout=c.api_timeout,
             retries=c.retries,
+            backoff=c.retry_backoff,
         )
 
     async def cancel_async(self) -> Any:

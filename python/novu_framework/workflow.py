@@ -196,6 +196,7 @@ class Workflow:
             secret_key=c._require_secret_key(),
             timeout=c.api_timeout,
             retries=c.retries,
+            backoff=c.retry_backoff,
         )
         return TriggerResult(tx, data, status, c)
 

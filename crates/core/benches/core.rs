@@ -45,8 +45,7 @@ fn liquid_welcome_inbox_controls(bencher: Bencher) {
 fn liquid_welcome_email_controls(bencher: Bencher) {
     let s = schemas();
     let props = &s["welcome"]["steps"]["welcome-email"]["controlSchema"]["properties"];
-    let controls =
-        json!({"subject": props["subject"]["default"], "body": props["body"]["default"]});
+    let controls = json!({"subject": props["subject"]["default"], "body": props["body"]["default"]});
     let (context, limits) = (context(), Limits::default());
     bencher.bench_local(|| black_box(compile_controls(black_box(&controls), &context, &limits)));
 }
@@ -63,8 +62,7 @@ fn schema_payload_with_defaults(bencher: Bencher) {
 
 #[divan::bench]
 fn schema_inbox_controls_with_defaults(bencher: Bencher) {
-    let schema =
-        Schema::compile(&schemas()["welcome"]["steps"]["inbox"]["controlSchema"]).expect("schema");
+    let schema = Schema::compile(&schemas()["welcome"]["steps"]["inbox"]["controlSchema"]).expect("schema");
     bencher.bench_local(|| {
         let mut data = json!({});
         black_box(schema.validate(black_box(&mut data)))
@@ -74,12 +72,11 @@ fn schema_inbox_controls_with_defaults(bencher: Bencher) {
 #[divan::bench]
 fn sanitize_default_email_body(bencher: Bencher) {
     let s = schemas();
-    let body =
-        s["welcome"]["steps"]["welcome-email"]["controlSchema"]["properties"]["body"]["default"]
-            .as_str()
-            .expect("default body")
-            .replace("{{payload.name}}", "Ada")
-            .replace("{{payload.plan}}", "pro");
+    let body = s["welcome"]["steps"]["welcome-email"]["controlSchema"]["properties"]["body"]["default"]
+        .as_str()
+        .expect("default body")
+        .replace("{{payload.name}}", "Ada")
+        .replace("{{payload.plan}}", "pro");
     bencher.bench_local(|| black_box(sanitize_html(black_box(&body))));
 }
 
@@ -89,11 +86,6 @@ fn hmac_verify_execute_body(bencher: Bencher) {
     let raw = br#"{"payload":{"name":"Ada"},"controls":{},"state":[],"subscriber":{"subscriberId":"sub-1"}}"#;
     let header = signer.header(1_700_000_000_000, raw).expect("key");
     let parsed: Value = serde_json::from_slice(raw).expect("json");
-    let body = SignedBody::Post {
-        raw,
-        parsed: Some(&parsed),
-    };
-    bencher.bench_local(|| {
-        black_box(signer.verify(Some(black_box(&header)), &body, 1_700_000_000_000.0))
-    });
+    let body = SignedBody::Post { raw, parsed: Some(&parsed) };
+    bencher.bench_local(|| black_box(signer.verify(Some(black_box(&header)), &body, 1_700_000_000_000.0)));
 }

@@ -20,9 +20,7 @@ pub fn resolve(
     strict_authentication: Option<bool>,
     api_url: Option<String>,
 ) -> ClientSettings {
-    resolve_with(secret_key, strict_authentication, api_url, |name| {
-        std::env::var(name).ok()
-    })
+    resolve_with(secret_key, strict_authentication, api_url, |name| std::env::var(name).ok())
 }
 
 /// [`resolve`] with an explicit environment, for tests.
@@ -33,13 +31,10 @@ pub fn resolve_with(
     env: impl Fn(&str) -> Option<String>,
 ) -> ClientSettings {
     let non_empty = |name: &str| env(name).filter(|v| !v.is_empty());
-    let secret_key = secret_key
-        .or_else(|| non_empty("NOVU_SECRET_KEY"))
-        .or_else(|| non_empty("NOVU_API_KEY"))
-        .unwrap_or_default();
+    let secret_key =
+        secret_key.or_else(|| non_empty("NOVU_SECRET_KEY")).or_else(|| non_empty("NOVU_API_KEY")).unwrap_or_default();
     let strict_authentication = strict_authentication.unwrap_or_else(|| {
-        !env("NOVU_STRICT_AUTHENTICATION_ENABLED")
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("false"))
+        !env("NOVU_STRICT_AUTHENTICATION_ENABLED").is_some_and(|v| v.trim().eq_ignore_ascii_case("false"))
     });
     let api_url = api_url
         .filter(|u| !u.is_empty())
@@ -47,11 +42,7 @@ pub fn resolve_with(
         .unwrap_or_else(|| DEFAULT_API_URL.to_string())
         .trim_end_matches('/')
         .to_string();
-    ClientSettings {
-        secret_key,
-        strict_authentication,
-        api_url,
-    }
+    ClientSettings { secret_key, strict_authentication, api_url }
 }
 
 #[cfg(test)]
@@ -59,93 +50,42 @@ mod tests {
     use super::*;
 
     fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        }
+        move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
     }
 
     #[test]
     fn strict_is_on_unless_explicitly_off() {
         assert!(resolve_with(None, None, None, env(&[])).strict_authentication);
+        assert!(resolve_with(None, None, None, env(&[("NODE_ENV", "development")])).strict_authentication);
         assert!(
-            resolve_with(None, None, None, env(&[("NODE_ENV", "development")]))
+            !resolve_with(None, None, None, env(&[("NOVU_STRICT_AUTHENTICATION_ENABLED", "FALSE")]))
                 .strict_authentication
         );
         assert!(
-            !resolve_with(
-                None,
-                None,
-                None,
-                env(&[("NOVU_STRICT_AUTHENTICATION_ENABLED", "FALSE")])
-            )
-            .strict_authentication
+            resolve_with(None, None, None, env(&[("NOVU_STRICT_AUTHENTICATION_ENABLED", "0")])).strict_authentication
         );
         assert!(
-            resolve_with(
-                None,
-                None,
-                None,
-                env(&[("NOVU_STRICT_AUTHENTICATION_ENABLED", "0")])
-            )
-            .strict_authentication
+            resolve_with(None, Some(true), None, env(&[("NOVU_STRICT_AUTHENTICATION_ENABLED", "false")]))
+                .strict_authentication
         );
         assert!(
-            resolve_with(
-                None,
-                Some(true),
-                None,
-                env(&[("NOVU_STRICT_AUTHENTICATION_ENABLED", "false")])
-            )
-            .strict_authentication
-        );
-        assert!(
-            !resolve_with(
-                None,
-                Some(false),
-                None,
-                env(&[("NOVU_STRICT_AUTHENTICATION_ENABLED", "true")])
-            )
-            .strict_authentication
+            !resolve_with(None, Some(false), None, env(&[("NOVU_STRICT_AUTHENTICATION_ENABLED", "true")]))
+                .strict_authentication
         );
     }
 
     #[test]
     fn secret_and_url_fall_back_in_order() {
-        let s = resolve_with(
-            None,
-            None,
-            None,
-            env(&[("NOVU_API_KEY", "api"), ("NOVU_SECRET_KEY", "secret")]),
-        );
+        let s = resolve_with(None, None, None, env(&[("NOVU_API_KEY", "api"), ("NOVU_SECRET_KEY", "secret")]));
         assert_eq!(s.secret_key, "secret");
         let s = resolve_with(None, None, None, env(&[("NOVU_API_KEY", "api")]));
         assert_eq!(s.secret_key, "api");
-        let s = resolve_with(
-            Some("given".into()),
-            None,
-            None,
-            env(&[("NOVU_SECRET_KEY", "secret")]),
-        );
+        let s = resolve_with(Some("given".into()), None, None, env(&[("NOVU_SECRET_KEY", "secret")]));
         assert_eq!(s.secret_key, "given");
+        assert_eq!(resolve_with(None, None, None, env(&[])).api_url, "https://api.novu.co");
+        assert_eq!(resolve_with(None, None, None, env(&[("NOVU_API_URL", "http://x/")])).api_url, "http://x");
         assert_eq!(
-            resolve_with(None, None, None, env(&[])).api_url,
-            "https://api.novu.co"
-        );
-        assert_eq!(
-            resolve_with(None, None, None, env(&[("NOVU_API_URL", "http://x/")])).api_url,
-            "http://x"
-        );
-        assert_eq!(
-            resolve_with(
-                None,
-                None,
-                Some("http://y".into()),
-                env(&[("NOVU_API_URL", "http://x")])
-            )
-            .api_url,
+            resolve_with(None, None, Some("http://y".into()), env(&[("NOVU_API_URL", "http://x")])).api_url,
             "http://y"
         );
     }

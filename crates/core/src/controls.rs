@@ -43,10 +43,7 @@ impl From<LiquidError> for CompileError {
         if e.kind == ErrorKind::Limit {
             data.insert("message".into(), Value::String(e.message.clone()));
         }
-        CompileError {
-            data: Value::Object(data),
-            message: e.to_string(),
-        }
+        CompileError { data: Value::Object(data), message: e.to_string() }
     }
 }
 
@@ -55,11 +52,7 @@ const JSON_STRING_MARKER: &str = "__novuJsonString";
 
 /// Renders every template in `controls` with the render `context` (spec §10.5.1) and returns the compiled
 /// controls.
-pub fn compile_controls(
-    controls: &Value,
-    context: &Value,
-    limits: &Limits,
-) -> Result<Value, CompileError> {
+pub fn compile_controls(controls: &Value, context: &Value, limits: &Limits) -> Result<Value, CompileError> {
     compile_controls_cached(controls, context, limits, &TemplateCache::default())
 }
 
@@ -88,10 +81,7 @@ pub fn compile_controls_cached(
             break;
         }
     }
-    let mut rendered = Rendered {
-        texts: rendered.into_iter(),
-        halted,
-    };
+    let mut rendered = Rendered { texts: rendered.into_iter(), halted };
     let value = rebuild(&tree, &mut rendered).unwrap_or(Value::Null);
     Ok(repair_data(value))
 }
@@ -155,13 +145,7 @@ fn liquid_trim(s: &str) -> &str {
         matches!(
             c,
             '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
-                ..='\u{200a}'
-                    | '\u{2028}'
-                    | '\u{2029}'
-                    | '\u{202f}'
-                    | '\u{205f}'
-                    | '\u{3000}'
-                    | '\u{feff}'
+                ..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}'
         )
     })
 }
@@ -197,10 +181,7 @@ fn lift_owned(v: Value) -> Tree<'static> {
         Value::Array(items) => Tree::List(items.into_iter().map(lift_owned).collect()),
         Value::Object(map) => {
             if map.get(JSON_STRING_MARKER) == Some(&Value::Bool(true)) {
-                return Tree::Json(
-                    map.get("value")
-                        .map(|inner| Box::new(lift_owned(inner.clone()))),
-                );
+                return Tree::Json(map.get("value").map(|inner| Box::new(lift_owned(inner.clone()))));
             }
             let mut entries = Vec::with_capacity(map.len());
             json::for_each_in_js_order(&map, |k, item| {
@@ -244,10 +225,7 @@ enum Staged<'t, 'c> {
 
 /// Tokenizes every text, then parses them: upstream's single template reports the first tokenization
 /// error of the whole document before any parse error.
-fn prepare<'t, 'c>(
-    texts: &[&'t str],
-    cache: &'c TemplateCache,
-) -> Result<Vec<Prepared<'t, 'c>>, CompileError> {
+fn prepare<'t, 'c>(texts: &[&'t str], cache: &'c TemplateCache) -> Result<Vec<Prepared<'t, 'c>>, CompileError> {
     let mut staged = Vec::with_capacity(texts.len());
     for text in texts {
         let source = mark_translations(text);
@@ -271,17 +249,11 @@ fn prepare<'t, 'c>(
 /// `{{ t.key }}` → `[T:key]` and `'t.key'` → `'[T:key]'` (upstream step 3). Upstream matches on the JSON
 /// text, where tabs and newlines are escapes, so only spaces count as whitespace inside the braces.
 static T_OUTPUT: LazyLock<Regex> = LazyLock::new(|| {
-    let space =
-        r"[ \u{a0}\u{1680}\u{2000}-\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{feff}]*";
-    Regex::new(&format!(
-        r"\{{\{{{space}t\.([\p{{L}}\p{{N}}_.-]+){space}\}}\}}"
-    ))
-    .expect("valid regex")
+    let space = r"[ \u{a0}\u{1680}\u{2000}-\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{feff}]*";
+    Regex::new(&format!(r"\{{\{{{space}t\.([\p{{L}}\p{{N}}_.-]+){space}\}}\}}")).expect("valid regex")
 });
-static T_ARGUMENT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"'t\.([\p{L}\p{N}_.-]+)'").expect("valid regex"));
-static T_MARKER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\[T:([\p{L}\p{N}_.-]+)\]").expect("valid regex"));
+static T_ARGUMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"'t\.([\p{L}\p{N}_.-]+)'").expect("valid regex"));
+static T_MARKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[T:([\p{L}\p{N}_.-]+)\]").expect("valid regex"));
 
 fn mark_translations(text: &str) -> Cow<'_, str> {
     if !text.contains("t.") {

@@ -18,10 +18,7 @@ pub fn discover_document<'a>(workflows: impl IntoIterator<Item = &'a WorkflowDef
 }
 
 /// `{status, sdkVersion, frameworkVersion, discovered: {workflows, steps}}`.
-pub fn health_document<'a>(
-    workflows: impl IntoIterator<Item = &'a WorkflowDefinition>,
-    sdk_version: &str,
-) -> Value {
+pub fn health_document<'a>(workflows: impl IntoIterator<Item = &'a WorkflowDefinition>, sdk_version: &str) -> Value {
     let (mut count, mut steps) = (0usize, 0usize);
     for wf in workflows {
         count += 1;
@@ -49,10 +46,7 @@ fn workflow_entry(wf: &WorkflowDefinition) -> Value {
     let mut map = Map::new();
     map.insert("workflowId".into(), Value::String(wf.id.clone()));
     map.insert("severity".into(), Value::String(wf.severity.clone()));
-    map.insert(
-        "steps".into(),
-        Value::Array(wf.steps.iter().map(step_entry).collect()),
-    );
+    map.insert("steps".into(), Value::Array(wf.steps.iter().map(step_entry).collect()));
     map.insert("code".into(), Value::String(wf.code.clone()));
     map.insert("payload".into(), schema_pair(&wf.payload));
     map.insert("controls".into(), schema_pair(&wf.controls));
@@ -94,30 +88,14 @@ mod tests {
     #[test]
     fn spec_20_item_35_minimal_workflow_shape() {
         let mut b = WorkflowBuilder::new("wf", WorkflowOptions::default(), "code".into()).unwrap();
-        b.add_step(StepKind::InApp, "greet", StepOptions::default())
-            .unwrap();
+        b.add_step(StepKind::InApp, "greet", StepOptions::default()).unwrap();
         let wf = b.build();
         let doc = discover_document([&wf]);
         let entry = &doc["workflows"][0];
-        let keys: Vec<&str> = entry
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
+        let keys: Vec<&str> = entry.as_object().unwrap().keys().map(String::as_str).collect();
         assert_eq!(
             keys,
-            [
-                "workflowId",
-                "severity",
-                "steps",
-                "code",
-                "payload",
-                "controls",
-                "env",
-                "tags",
-                "preferences"
-            ]
+            ["workflowId", "severity", "steps", "code", "payload", "controls", "env", "tags", "preferences"]
         );
         assert_eq!(entry["severity"], "none");
         assert_eq!(entry["tags"], json!([]));
@@ -127,25 +105,8 @@ mod tests {
             assert_eq!(entry[k], empty);
         }
         let step = &entry["steps"][0];
-        let keys: Vec<&str> = step
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        assert_eq!(
-            keys,
-            [
-                "stepId",
-                "type",
-                "controls",
-                "outputs",
-                "results",
-                "code",
-                "options",
-                "providers"
-            ]
-        );
+        let keys: Vec<&str> = step.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["stepId", "type", "controls", "outputs", "results", "code", "options", "providers"]);
         assert_eq!(step["type"], "in_app");
         assert_eq!(step["options"], json!({}));
         assert_eq!(step["providers"], json!([]));
@@ -162,20 +123,12 @@ mod tests {
             ..Default::default()
         };
         let mut b = WorkflowBuilder::new("wf", options, String::new()).unwrap();
-        b.add_step(StepKind::Email, "a", StepOptions::default())
-            .unwrap();
-        b.add_step(StepKind::Sms, "b", StepOptions::default())
-            .unwrap();
+        b.add_step(StepKind::Email, "a", StepOptions::default()).unwrap();
+        b.add_step(StepKind::Sms, "b", StepOptions::default()).unwrap();
         let wf = b.build();
         let entry = &discover_document([&wf])["workflows"][0];
-        assert_eq!(
-            (entry["name"].as_str(), entry["description"].as_str()),
-            (Some("Welcome"), Some("d"))
-        );
-        assert_eq!(
-            (entry["severity"].as_str(), &entry["tags"]),
-            (Some("high"), &json!(["t"]))
-        );
+        assert_eq!((entry["name"].as_str(), entry["description"].as_str()), (Some("Welcome"), Some("d")));
+        assert_eq!((entry["severity"].as_str(), &entry["tags"]), (Some("high"), &json!(["t"])));
         let health = health_document([&wf, &wf], "1.0.0");
         assert_eq!(health["discovered"], json!({"workflows": 2, "steps": 4}));
         assert_eq!(

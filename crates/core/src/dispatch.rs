@@ -94,17 +94,11 @@ pub struct Response {
 
 impl Response {
     fn json(status: u16, value: &Value) -> Response {
-        Response {
-            status,
-            body: Body::Owned(json::stringify(value)),
-        }
+        Response { status, body: Body::Owned(json::stringify(value)) }
     }
 
     fn error(e: &FrameworkError) -> Response {
-        Response {
-            status: e.status(),
-            body: Body::Owned(e.body_text()),
-        }
+        Response { status: e.status(), body: Body::Owned(e.body_text()) }
     }
 }
 
@@ -149,18 +143,13 @@ impl TriggerCall {
                 if answer.is_success() {
                     return match parsed {
                         Some(v) => Response::json(200, &v),
-                        None => Response::error(&api_failure(
-                            &answer_text(&answer.body),
-                            self.expose_stack,
-                        )),
+                        None => Response::error(&api_failure(&answer_text(&answer.body), self.expose_stack)),
                     };
                 }
                 if let Some(e) = parsed.as_ref().and_then(platform_error) {
                     return Response::error(&e);
                 }
-                let text = parsed
-                    .map(|v| json::stringify_pretty(&v, 2))
-                    .unwrap_or_else(|| answer_text(&answer.body));
+                let text = parsed.map(|v| json::stringify_pretty(&v, 2)).unwrap_or_else(|| answer_text(&answer.body));
                 Response::error(&api_failure(
                     &format!("Novu API answered {}: {text}", answer.status),
                     self.expose_stack,
@@ -180,25 +169,14 @@ fn api_error_text(e: &ApiError) -> String {
 }
 
 fn api_failure(message: &str, expose_stack: bool) -> FrameworkError {
-    let cause = UserError::Exception {
-        message: message.to_string(),
-        stack: None,
-    };
-    wrap_cause(
-        ErrorCode::BridgeError,
-        "Unknown BridgeError",
-        &cause,
-        expose_stack,
-    )
+    let cause = UserError::Exception { message: message.to_string(), stack: None };
+    wrap_cause(ErrorCode::BridgeError, "Unknown BridgeError", &cause, expose_stack)
 }
 
 /// A Novu API error `{statusCode, error, message}` becomes a response with its status, the API's message
 /// in `message` (upstream leaves it empty) and in `data.message`, and `error` as the code.
 fn platform_error(v: &Value) -> Option<FrameworkError> {
-    let status = v
-        .get("statusCode")?
-        .as_u64()
-        .filter(|s| (100..600).contains(s))? as u16;
+    let status = v.get("statusCode")?.as_u64().filter(|s| (100..600).contains(s))? as u16;
     let error = v.get("error")?;
     let message = v.get("message")?;
     let text = match message {
@@ -209,12 +187,7 @@ fn platform_error(v: &Value) -> Option<FrameworkError> {
         Value::String(s) => s.clone(),
         other => json::stringify(other),
     };
-    Some(FrameworkError::pass_through(
-        status,
-        Some(text),
-        Some(json!({"message": message})),
-        Some(code),
-    ))
+    Some(FrameworkError::pass_through(status, Some(text), Some(json!({"message": message})), Some(code)))
 }
 
 /// A bridge serving a fixed set of workflows.
@@ -247,10 +220,7 @@ impl std::error::Error for ConfigError {}
 impl Bridge {
     /// Builds a bridge; fails when strict authentication is on without a secret key, or when two
     /// workflows share an id.
-    pub fn new(
-        workflows: Vec<Arc<WorkflowDefinition>>,
-        config: BridgeConfig,
-    ) -> Result<Bridge, ConfigError> {
+    pub fn new(workflows: Vec<Arc<WorkflowDefinition>>, config: BridgeConfig) -> Result<Bridge, ConfigError> {
         if config.strict_authentication && config.secret_key.is_empty() {
             return Err(ConfigError {
                 code: ErrorCode::MissingSecretKeyError,
@@ -270,11 +240,8 @@ impl Bridge {
             }
         }
         let discover: Arc<str> = discover_text(workflows.iter().map(|w| w.as_ref())).into();
-        let health: Arc<str> = json::stringify(&health_document(
-            workflows.iter().map(|w| w.as_ref()),
-            SDK_VERSION,
-        ))
-        .into();
+        let health: Arc<str> =
+            json::stringify(&health_document(workflows.iter().map(|w| w.as_ref()), SDK_VERSION)).into();
         let headers = vec![
             ("content-type", "application/json".to_string()),
             ("access-control-allow-origin", "*".to_string()),
@@ -288,15 +255,7 @@ impl Bridge {
             ("user-agent", format!("novu-framework:v{SDK_VERSION}")),
         ];
         let signer = Signer::new(&config.secret_key);
-        Ok(Bridge {
-            workflows,
-            index,
-            config,
-            signer,
-            discover,
-            health,
-            headers,
-        })
+        Ok(Bridge { workflows, index, config, signer, discover, health, headers })
     }
 
     /// The prebuilt bodies (discover, health-check) that responses share, so that bindings can keep one
@@ -323,10 +282,7 @@ impl Bridge {
     }
 
     fn run_options(&self) -> RunOptions {
-        RunOptions {
-            expose_stack: !self.config.strict_authentication,
-            limits: self.config.limits,
-        }
+        RunOptions { expose_stack: !self.config.strict_authentication, limits: self.config.limits }
     }
 
     /// Handles a bridge request at the current time.
@@ -349,23 +305,13 @@ impl Bridge {
         }
         let query = Query::parse(request.query);
         let action = query.action.as_deref().unwrap_or("health-check");
-        let body = if method == "POST" {
-            Some(ParsedBody::read(request.body))
-        } else {
-            None
-        };
+        let body = if method == "POST" { Some(ParsedBody::read(request.body)) } else { None };
         if action != "health-check" && self.config.strict_authentication {
             let signed = match &body {
                 None => SignedBody::Empty,
-                Some(b) => SignedBody::Post {
-                    raw: request.body,
-                    parsed: b.value.as_ref(),
-                },
+                Some(b) => SignedBody::Post { raw: request.body, parsed: b.value.as_ref() },
             };
-            let header = request
-                .signature
-                .filter(|s| !s.is_empty())
-                .or(request.legacy_signature);
+            let header = request.signature.filter(|s| !s.is_empty()).or(request.legacy_signature);
             if let Err(e) = self.signer.verify(header, &signed, now_ms) {
                 return respond(Response::error(&e));
             }
@@ -383,26 +329,14 @@ impl Bridge {
 
     fn get(&self, action: &str, query: &Query) -> Result<Response, FrameworkError> {
         match action {
-            "health-check" => Ok(Response {
-                status: 200,
-                body: Body::Shared(self.health.clone()),
-            }),
-            "discover" => Ok(Response {
-                status: 200,
-                body: Body::Shared(self.discover.clone()),
-            }),
+            "health-check" => Ok(Response { status: 200, body: Body::Shared(self.health.clone()) }),
+            "discover" => Ok(Response { status: 200, body: Body::Shared(self.discover.clone()) }),
             "code" => {
                 let wf_id = query.workflow_id.as_deref().unwrap_or("");
-                let wf = self
-                    .workflow(wf_id)
-                    .ok_or_else(|| FrameworkError::workflow_not_found(wf_id))?;
+                let wf = self.workflow(wf_id).ok_or_else(|| FrameworkError::workflow_not_found(wf_id))?;
                 let code = match query.step_id.as_deref() {
                     None => &wf.code,
-                    Some(step_id) => {
-                        &wf.step(step_id)
-                            .ok_or_else(|| FrameworkError::step_not_found(step_id))?
-                            .code
-                    }
+                    Some(step_id) => &wf.step(step_id).ok_or_else(|| FrameworkError::step_not_found(step_id))?.code,
                 };
                 Ok(Response::json(200, &json!({ "code": code })))
             }
@@ -412,10 +346,7 @@ impl Bridge {
 
     fn post(&self, action: &str, query: &Query, body: ParsedBody) -> Dispatch {
         if !POST_ACTIONS.contains(&action) {
-            return respond(Response::error(&FrameworkError::invalid_action(
-                action,
-                &POST_ACTIONS,
-            )));
+            return respond(Response::error(&FrameworkError::invalid_action(action, &POST_ACTIONS)));
         }
         let value = match body.into_value() {
             Ok(v) => v,
@@ -423,11 +354,7 @@ impl Bridge {
         };
         match action {
             "execute" | "preview" => {
-                let mode = if action == "execute" {
-                    Mode::Execute
-                } else {
-                    Mode::Preview
-                };
+                let mode = if action == "execute" { Mode::Execute } else { Mode::Preview };
                 match self.start_run(mode, query, value) {
                     Ok(run) => Dispatch::Run(Box::new(run)),
                     Err(e) => respond(Response::error(&e)),
@@ -439,19 +366,14 @@ impl Bridge {
             },
             _ => {
                 let agent = query.agent_id.as_deref().unwrap_or("");
-                respond(Response::json(
-                    404,
-                    &json!({"error": format!("Agent '{agent}' not registered")}),
-                ))
+                respond(Response::json(404, &json!({"error": format!("Agent '{agent}' not registered")})))
             }
         }
     }
 
     fn start_run(&self, mode: Mode, query: &Query, body: Value) -> Result<Run, FrameworkError> {
         let wf_id = query.workflow_id.as_deref().unwrap_or("");
-        let wf = self
-            .workflow(wf_id)
-            .ok_or_else(|| FrameworkError::workflow_not_found(wf_id))?;
+        let wf = self.workflow(wf_id).ok_or_else(|| FrameworkError::workflow_not_found(wf_id))?;
         // Upstream treats a JSON body that is not an object (an array) as an empty event.
         let fields = match body {
             Value::Object(map) => map,
@@ -478,25 +400,13 @@ impl Bridge {
             _ => Value::String(query.workflow_id.clone().unwrap_or_default()),
         };
         let outbound = trigger_body(name, fields);
-        let client = ApiClient::new(
-            &self.config.api_url,
-            &self.config.secret_key,
-            CallPolicy::once(self.config.api_timeout),
-        );
-        Ok(TriggerCall {
-            client,
-            body: json::stringify(&outbound),
-            expose_stack: !self.config.strict_authentication,
-        })
+        let client =
+            ApiClient::new(&self.config.api_url, &self.config.secret_key, CallPolicy::once(self.config.api_timeout));
+        Ok(TriggerCall { client, body: json::stringify(&outbound), expose_stack: !self.config.strict_authentication })
     }
 
     /// Turns the outcome of a run into its response.
-    pub fn complete(
-        &self,
-        run: &mut Run,
-        returned: Result<(), UserError>,
-        route: Route,
-    ) -> Response {
+    pub fn complete(&self, run: &mut Run, returned: Result<(), UserError>, route: Route) -> Response {
         let mode = run.mode();
         match run.finish(returned) {
             Ok(body) => Response::json(200, &body),
@@ -520,25 +430,14 @@ impl Bridge {
         self.dispatch_local_at(workflow_id, request, ids::now_ms())
     }
 
-    pub fn dispatch_local_at(
-        &self,
-        workflow_id: &str,
-        request: &Request<'_>,
-        now_ms: f64,
-    ) -> Dispatch {
+    pub fn dispatch_local_at(&self, workflow_id: &str, request: &Request<'_>, now_ms: f64) -> Dispatch {
         if request.body.len() > self.config.max_body_bytes {
             return respond(local_error(&body_too_large(self.config.max_body_bytes)));
         }
         let body = ParsedBody::read(request.body);
         if self.config.strict_authentication {
-            let signed = SignedBody::Post {
-                raw: request.body,
-                parsed: body.value.as_ref(),
-            };
-            let header = request
-                .signature
-                .filter(|s| !s.is_empty())
-                .or(request.legacy_signature);
+            let signed = SignedBody::Post { raw: request.body, parsed: body.value.as_ref() };
+            let header = request.signature.filter(|s| !s.is_empty()).or(request.legacy_signature);
             if let Err(e) = self.signer.verify(header, &signed, now_ms) {
                 return respond(local_error(&e));
             }
@@ -561,11 +460,7 @@ impl Bridge {
 
 /// Starts a local run from a `{to, payload, metadata?, controls?}` object; used by the local execute
 /// route and by `workflow.run()`.
-pub fn local_run(
-    workflow: Arc<WorkflowDefinition>,
-    body: Value,
-    options: RunOptions,
-) -> Result<Run, FrameworkError> {
+pub fn local_run(workflow: Arc<WorkflowDefinition>, body: Value, options: RunOptions) -> Result<Run, FrameworkError> {
     let Value::Object(mut fields) = body else {
         return Err(FrameworkError::invalid_body(format!(
             "The request body must be a JSON object like {{\"to\": \"subscriber-id\", \"payload\": {{}}}}, got {}",
@@ -582,9 +477,7 @@ pub fn local_run(
     };
     let payload = match fields.remove("payload") {
         None | Some(Value::Null) => {
-            return Err(FrameworkError::invalid_body(
-                "`payload` is required: a JSON object",
-            ));
+            return Err(FrameworkError::invalid_body("`payload` is required: a JSON object"));
         }
         Some(p @ Value::Object(_)) => p,
         Some(other) => {
@@ -594,14 +487,8 @@ pub fn local_run(
             )));
         }
     };
-    if let Some(metadata) = fields
-        .get("metadata")
-        .filter(|m| !m.is_null() && !m.is_object())
-    {
-        return Err(FrameworkError::invalid_body(format!(
-            "`metadata` must be an object, got {}",
-            type_name(metadata)
-        )));
+    if let Some(metadata) = fields.get("metadata").filter(|m| !m.is_null() && !m.is_object()) {
+        return Err(FrameworkError::invalid_body(format!("`metadata` must be an object, got {}", type_name(metadata))));
     }
     let controls = match fields.remove("controls") {
         None | Some(Value::Null) => Map::new(),
@@ -622,17 +509,11 @@ pub fn subscriber_from_to(to: Value) -> Result<Value, FrameworkError> {
         Value::String(id) if !id.is_empty() => Ok(json!({ "subscriberId": id })),
         Value::Object(map) => match map.get("subscriberId") {
             Some(Value::String(id)) if !id.is_empty() => Ok(Value::Object(map)),
-            _ => Err(FrameworkError::invalid_body(
-                "`to.subscriberId` is required: a non-empty string",
-            )),
+            _ => Err(FrameworkError::invalid_body("`to.subscriberId` is required: a non-empty string")),
         },
         other => Err(FrameworkError::invalid_body(format!(
             "`to` must be a subscriber id or an object with a `subscriberId`, got {}",
-            if other.as_str() == Some("") {
-                "an empty string"
-            } else {
-                type_name(&other)
-            }
+            if other.as_str() == Some("") { "an empty string" } else { type_name(&other) }
         ))),
     }
 }
@@ -640,39 +521,22 @@ pub fn subscriber_from_to(to: Value) -> Result<Value, FrameworkError> {
 /// `{detail, code, errors?}`: the local route's error shape, one message that says what was wrong.
 fn local_error(e: &FrameworkError) -> Response {
     let status = match e.code {
-        ErrorCode::StepExecutionFailedError
-        | ErrorCode::ProviderExecutionFailedError
-        | ErrorCode::BridgeError => 500,
+        ErrorCode::StepExecutionFailedError | ErrorCode::ProviderExecutionFailedError | ErrorCode::BridgeError => 500,
         _ => e.status(),
     };
     let mut body = Map::new();
-    let issues = e
-        .data
-        .as_ref()
-        .and_then(Value::as_array)
-        .filter(|a| !a.is_empty());
+    let issues = e.data.as_ref().and_then(Value::as_array).filter(|a| !a.is_empty());
     let detail = match issues.and_then(|a| a.first()) {
         Some(first) => {
             let path = first.get("path").and_then(Value::as_str).unwrap_or("");
             let message = first.get("message").and_then(Value::as_str).unwrap_or("");
-            let at = if path.is_empty() {
-                "(root)".to_string()
-            } else {
-                format!("`{path}`")
-            };
+            let at = if path.is_empty() { "(root)".to_string() } else { format!("`{path}`") };
             format!("{} At {at}: {message}", e.message)
         }
         None => e.message.clone(),
     };
     body.insert("detail".into(), Value::String(detail));
-    body.insert(
-        "code".into(),
-        Value::String(
-            e.code_text
-                .clone()
-                .unwrap_or_else(|| e.code.as_str().to_string()),
-        ),
-    );
+    body.insert("code".into(), Value::String(e.code_text.clone().unwrap_or_else(|| e.code.as_str().to_string())));
     if let Some(issues) = issues {
         body.insert("errors".into(), Value::Array(issues.clone()));
     }
@@ -694,23 +558,11 @@ fn trigger_body(name: Value, mut fields: Map<String, Value>) -> Value {
     if let Some(to) = fields.remove("to") {
         out.insert("to".into(), to);
     }
-    out.insert(
-        "payload".into(),
-        fields
-            .remove("payload")
-            .filter(json::truthy)
-            .unwrap_or_else(|| json!({})),
-    );
+    out.insert("payload".into(), fields.remove("payload").filter(json::truthy).unwrap_or_else(|| json!({})));
     if let Some(id) = fields.remove("transactionId") {
         out.insert("transactionId".into(), id);
     }
-    out.insert(
-        "overrides".into(),
-        fields
-            .remove("overrides")
-            .filter(json::truthy)
-            .unwrap_or_else(|| json!({})),
-    );
+    out.insert("overrides".into(), fields.remove("overrides").filter(json::truthy).unwrap_or_else(|| json!({})));
     for key in ["actor", "bridgeUrl", "controls", "context"] {
         if let Some(v) = fields.remove(key).filter(json::truthy) {
             out.insert(key.into(), v);
@@ -736,35 +588,18 @@ impl ParsedBody {
     fn read(raw: &[u8]) -> ParsedBody {
         // An empty body is `{}`, as Express's JSON parser gives upstream.
         if raw.iter().all(u8::is_ascii_whitespace) {
-            return ParsedBody {
-                value: Some(json!({})),
-                error: None,
-            };
+            return ParsedBody { value: Some(json!({})), error: None };
         }
         if let Err(e) = std::str::from_utf8(raw) {
-            let message = format!(
-                "Request body is not valid UTF-8 (invalid byte at offset {})",
-                e.valid_up_to()
-            );
-            return ParsedBody {
-                value: None,
-                error: Some(FrameworkError::invalid_body(message)),
-            };
+            let message = format!("Request body is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to());
+            return ParsedBody { value: None, error: Some(FrameworkError::invalid_body(message)) };
         }
         match json::parse(raw) {
-            Ok(v) => ParsedBody {
-                value: Some(v),
-                error: None,
-            },
+            Ok(v) => ParsedBody { value: Some(v), error: None },
             Err(e) => {
-                let message = format!(
-                    "Request body is not valid JSON: {}",
-                    e.message.trim_start_matches("invalid JSON: ")
-                );
-                ParsedBody {
-                    value: None,
-                    error: Some(FrameworkError::invalid_body(message)),
-                }
+                let message =
+                    format!("Request body is not valid JSON: {}", e.message.trim_start_matches("invalid JSON: "));
+                ParsedBody { value: None, error: Some(FrameworkError::invalid_body(message)) }
             }
         }
     }
@@ -814,12 +649,7 @@ impl Query {
             }
         }
         // `?action=` counts as absent.
-        for slot in [
-            &mut q.action,
-            &mut q.workflow_id,
-            &mut q.step_id,
-            &mut q.agent_id,
-        ] {
+        for slot in [&mut q.action, &mut q.workflow_id, &mut q.step_id, &mut q.agent_id] {
             if slot.as_deref() == Some("") {
                 *slot = None;
             }
@@ -870,9 +700,6 @@ mod tests {
         assert_eq!(Query::parse("action=").action, None);
         assert_eq!(Query::parse("").action, None);
         assert_eq!(Query::parse("action=%zz%").action.as_deref(), Some("%zz%"));
-        assert_eq!(
-            Query::parse("action=%E2%9C%93").action.as_deref(),
-            Some("✓")
-        );
+        assert_eq!(Query::parse("action=%E2%9C%93").action.as_deref(), Some("✓"));
     }
 }

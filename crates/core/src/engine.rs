@@ -97,10 +97,7 @@ fn state_items(items: Vec<Value>) -> Result<Vec<StateItem>, FrameworkError> {
         };
         // Upstream looks items up by `stepId` and skips anything else; an item without one matches nothing.
         if let Some(Value::String(step_id)) = obj.remove("stepId") {
-            out.push(StateItem {
-                step_id,
-                outputs: obj.remove("outputs").unwrap_or(Value::Null),
-            });
+            out.push(StateItem { step_id, outputs: obj.remove("outputs").unwrap_or(Value::Null) });
         }
     }
     Ok(out)
@@ -213,15 +210,7 @@ impl Run {
         for item in &event.state {
             steps.insert(item.step_id.clone(), item.outputs.clone());
         }
-        let context = build_context(
-            &workflow,
-            payload,
-            event.subscriber,
-            event.actor,
-            event.context,
-            event.env,
-            steps,
-        );
+        let context = build_context(&workflow, payload, event.subscriber, event.actor, event.context, event.env, steps);
         Ok(Run {
             workflow,
             mode,
@@ -251,15 +240,7 @@ impl Run {
     ) -> Result<Run, FrameworkError> {
         let payload = validate(workflow.payload.schema(), payload)
             .map_err(|issues| FrameworkError::workflow_payload_invalid(&workflow.id, &issues))?;
-        let context = build_context(
-            &workflow,
-            payload,
-            Some(subscriber),
-            None,
-            None,
-            None,
-            Map::new(),
-        );
+        let context = build_context(&workflow, payload, Some(subscriber), None, None, None, Map::new());
         Ok(Run {
             workflow,
             mode: Mode::Local,
@@ -358,16 +339,8 @@ impl Run {
             return Ok(StepAction::Return(value));
         }
         let controls = self.prepare_controls(index).map_err(|e| self.fail(e))?;
-        self.active = Some(Active {
-            step: index,
-            controls: controls.clone(),
-            outputs: None,
-            providers: Map::new(),
-        });
-        Ok(StepAction::Run {
-            controls,
-            check_skip: self.mode != Mode::Preview,
-        })
+        self.active = Some(Active { step: index, controls: controls.clone(), outputs: None, providers: Map::new() });
+        Ok(StepAction::Run { controls, check_skip: self.mode != Mode::Preview })
     }
 
     /// Hydrates a step that ran in an earlier job (spec §10.4, non-target).
@@ -410,9 +383,7 @@ impl Run {
     }
 
     fn active(&self) -> Result<&Active, FrameworkError> {
-        self.active
-            .as_ref()
-            .ok_or_else(|| bridge_error("no step is running".into()))
+        self.active.as_ref().ok_or_else(|| bridge_error("no step is running".into()))
     }
 
     /// The running step's definition.
@@ -432,17 +403,12 @@ impl Run {
 
     /// The provider overrides the running step declared in discovery, in order.
     pub fn active_providers(&self) -> &[ProviderDefinition] {
-        self.active_step()
-            .map(|s| s.providers.as_slice())
-            .unwrap_or(&[])
+        self.active_step().map(|s| s.providers.as_slice()).unwrap_or(&[])
     }
 
     /// Reports the skip decision; `Some(value)` when the step is skipped (the value goes to user code,
     /// after which an execute run is done), `None` to go on with the resolver.
-    pub fn skip(
-        &mut self,
-        skipped: Result<bool, UserError>,
-    ) -> Result<Option<Value>, FrameworkError> {
+    pub fn skip(&mut self, skipped: Result<bool, UserError>) -> Result<Option<Value>, FrameworkError> {
         let skipped = match skipped {
             Ok(s) => s,
             Err(cause) => return Err(self.step_failure(cause)),
@@ -450,21 +416,13 @@ impl Run {
         if !skipped {
             return Ok(None);
         }
-        let active = self
-            .active
-            .take()
-            .ok_or_else(|| bridge_error("no step is running".into()))?;
+        let active = self.active.take().ok_or_else(|| bridge_error("no step is running".into()))?;
         let id = self.workflow.steps[active.step].id.clone();
         if self.mode == Mode::Local {
-            self.step_results
-                .insert(id.clone(), json!({"skipped": true}));
+            self.step_results.insert(id.clone(), json!({"skipped": true}));
             set_step_context(&mut self.context, &id, json!({}));
         } else {
-            self.outcome = Some(Outcome {
-                outputs: json!({}),
-                providers: Map::new(),
-                skip: true,
-            });
+            self.outcome = Some(Outcome { outputs: json!({}), providers: Map::new(), skip: true });
         }
         Ok(Some(json!({})))
     }
@@ -527,16 +485,8 @@ impl Run {
             Ok(v) => v,
             Err(_) if self.mode == Mode::Preview => provider.outputs_mock.clone(),
             Err(cause) => {
-                let prefix = format!(
-                    "Failed to {} Provider with id: `{provider_id}`",
-                    self.mode.action()
-                );
-                let e = wrap_cause(
-                    ErrorCode::ProviderExecutionFailedError,
-                    &prefix,
-                    &cause,
-                    self.options.expose_stack,
-                );
+                let prefix = format!("Failed to {} Provider with id: `{provider_id}`", self.mode.action());
+                let e = wrap_cause(ErrorCode::ProviderExecutionFailedError, &prefix, &cause, self.options.expose_stack);
                 return Err(self.fail(e));
             }
         };
@@ -564,11 +514,7 @@ impl Run {
             set_step_context(&mut self.context, &step.id, result.clone());
             return Ok(result);
         }
-        self.outcome = Some(Outcome {
-            outputs: outputs.clone(),
-            providers: active.providers,
-            skip: false,
-        });
+        self.outcome = Some(Outcome { outputs: outputs.clone(), providers: active.providers, skip: false });
         Ok(outputs)
     }
 
@@ -579,12 +525,7 @@ impl Run {
         let id = self.active_step().map(|s| s.id.clone()).unwrap_or_default();
         self.active = None;
         let prefix = format!("Failed to {} Step with id: `{id}`", self.mode.action());
-        let e = wrap_cause(
-            ErrorCode::StepExecutionFailedError,
-            &prefix,
-            &cause,
-            self.options.expose_stack,
-        );
+        let e = wrap_cause(ErrorCode::StepExecutionFailedError, &prefix, &cause, self.options.expose_stack);
         self.fail(e)
     }
 
@@ -614,17 +555,9 @@ impl Run {
                 "payload": self.context["payload"].take(),
             }));
         }
-        let outcome = self.outcome.take().unwrap_or(Outcome {
-            outputs: json!({}),
-            providers: Map::new(),
-            skip: false,
-        });
+        let outcome = self.outcome.take().unwrap_or(Outcome { outputs: json!({}), providers: Map::new(), skip: false });
         // Keep the run "done" so that later step calls halt.
-        self.outcome = Some(Outcome {
-            outputs: Value::Null,
-            providers: Map::new(),
-            skip: false,
-        });
+        self.outcome = Some(Outcome { outputs: Value::Null, providers: Map::new(), skip: false });
         let duration = self.started.elapsed().as_secs_f64() * 1000.0;
         Ok(json!({
             "outputs": outcome.outputs,
@@ -644,36 +577,23 @@ impl Run {
 pub fn workflow_failure(cause: &UserError, expose_stack: bool) -> FrameworkError {
     match cause {
         UserError::Framework(e) => (**e).clone(),
-        UserError::PassThrough(p) => FrameworkError::pass_through(
-            p.status,
-            p.message.clone(),
-            p.data.clone(),
-            p.code.clone(),
-        ),
-        other => wrap_cause(
-            ErrorCode::BridgeError,
-            "Unknown BridgeError",
-            other,
-            expose_stack,
-        ),
+        UserError::PassThrough(p) => {
+            FrameworkError::pass_through(p.status, p.message.clone(), p.data.clone(), p.code.clone())
+        }
+        other => wrap_cause(ErrorCode::BridgeError, "Unknown BridgeError", other, expose_stack),
     }
 }
 
 fn bridge_error(message: String) -> FrameworkError {
-    FrameworkError::new(
-        ErrorCode::BridgeError,
-        format!("Unknown BridgeError: {message}"),
-        Some(json!({})),
-    )
+    FrameworkError::new(ErrorCode::BridgeError, format!("Unknown BridgeError: {message}"), Some(json!({})))
 }
 
 fn validate(schema: &Schema, mut data: Value) -> Result<Value, Vec<ValidationIssue>> {
     match schema.validate(&mut data) {
         Ok(()) => Ok(data),
-        Err(errors) => Err(errors
-            .into_iter()
-            .map(|ValidationError { path, message }| ValidationIssue { path, message })
-            .collect()),
+        Err(errors) => {
+            Err(errors.into_iter().map(|ValidationError { path, message }| ValidationIssue { path, message }).collect())
+        }
     }
 }
 
@@ -699,10 +619,7 @@ fn build_context(
         map.insert("context".into(), c);
     }
     map.insert("steps".into(), Value::Object(steps));
-    map.insert(
-        "env".into(),
-        env.filter(|e| !e.is_null()).unwrap_or_else(|| json!({})),
-    );
+    map.insert("env".into(), env.filter(|e| !e.is_null()).unwrap_or_else(|| json!({})));
     Value::Object(map)
 }
 

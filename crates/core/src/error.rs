@@ -165,13 +165,7 @@ pub struct ValidationIssue {
 
 impl FrameworkError {
     pub fn new(code: ErrorCode, message: impl Into<String>, data: Option<Value>) -> Self {
-        FrameworkError {
-            code,
-            status: None,
-            code_text: None,
-            message: message.into(),
-            data,
-        }
+        FrameworkError { code, status: None, code_text: None, message: message.into(), data }
     }
 
     pub fn status(&self) -> u16 {
@@ -206,12 +200,7 @@ impl FrameworkError {
 
     /// An error that user code raised with its own HTTP status (4xx) and body fields; absent fields stay
     /// out of the body as upstream omits undefined keys.
-    pub fn pass_through(
-        status: u16,
-        message: Option<String>,
-        data: Option<Value>,
-        code: Option<String>,
-    ) -> Self {
+    pub fn pass_through(status: u16, message: Option<String>, data: Option<Value>, code: Option<String>) -> Self {
         FrameworkError {
             code: ErrorCode::BridgeError,
             status: Some(status),
@@ -222,11 +211,7 @@ impl FrameworkError {
     }
 
     pub fn invalid_action(action: &str, allowed: &[&str]) -> Self {
-        let list = allowed
-            .iter()
-            .map(|a| format!("`{a}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
         Self::new(
             ErrorCode::InvalidActionError,
             format!("Invalid query string: `action`=`{action}`. Please use one of {list}"),
@@ -302,9 +287,7 @@ impl FrameworkError {
     pub fn workflow_payload_invalid(workflow_id: &str, issues: &[ValidationIssue]) -> Self {
         Self::new(
             ErrorCode::WorkflowPayloadInvalidError,
-            format!(
-                "Workflow with id: `{workflow_id}` has invalid `payload`. Please provide the correct payload."
-            ),
+            format!("Workflow with id: `{workflow_id}` has invalid `payload`. Please provide the correct payload."),
             Some(issues_value(issues)),
         )
     }
@@ -388,19 +371,12 @@ impl FrameworkError {
 }
 
 fn payload_invalid_message(workflow_id: &str) -> String {
-    format!(
-        "Workflow with id: `{workflow_id}` has invalid `payload`. Please provide the correct event payload."
-    )
+    format!("Workflow with id: `{workflow_id}` has invalid `payload`. Please provide the correct event payload.")
 }
 
 /// `[{path, message}, ...]` as upstream reports validation failures.
 pub fn issues_value(issues: &[ValidationIssue]) -> Value {
-    Value::Array(
-        issues
-            .iter()
-            .map(|i| json!({"path": i.path, "message": i.message}))
-            .collect(),
-    )
+    Value::Array(issues.iter().map(|i| json!({"path": i.path, "message": i.message})).collect())
 }
 
 /// What user code raised, as the core needs to report it (spec §4.4). Small, because user closures return
@@ -408,10 +384,7 @@ pub fn issues_value(issues: &[ValidationIssue]) -> Value {
 #[derive(Debug, Clone, PartialEq)]
 pub enum UserError {
     /// An exception: its message and, when debugging output is allowed, its traceback text.
-    Exception {
-        message: String,
-        stack: Option<String>,
-    },
+    Exception { message: String, stack: Option<String> },
     /// Something raised that is not an exception (JavaScript lets any value be thrown; Rust callers may
     /// report a value too): rendered as pretty JSON after the prefix.
     Value(Box<Value>),
@@ -433,37 +406,22 @@ pub struct PassThrough {
 impl UserError {
     /// An exception with a message and no traceback.
     pub fn message(message: impl Into<String>) -> UserError {
-        UserError::Exception {
-            message: message.into(),
-            stack: None,
-        }
+        UserError::Exception { message: message.into(), stack: None }
     }
 }
 
 /// The three "server" errors that wrap a cause: `BridgeError`, `StepExecutionFailedError`,
 /// `ProviderExecutionFailedError` (spec §4.4). `expose_stack` is false under strict authentication, where
 /// `data` stays `{}` so that no traceback or file path leaves the server.
-pub fn wrap_cause(
-    code: ErrorCode,
-    prefix: &str,
-    cause: &UserError,
-    expose_stack: bool,
-) -> FrameworkError {
+pub fn wrap_cause(code: ErrorCode, prefix: &str, cause: &UserError, expose_stack: bool) -> FrameworkError {
     let (message, stack) = match cause {
         UserError::Exception { message, stack } => (format!("{prefix}: {message}"), stack.clone()),
         UserError::Value(v) if v.is_null() => (prefix.to_string(), None),
         UserError::Value(v) => (format!("{prefix}: {}", json::stringify_pretty(v, 2)), None),
         UserError::Framework(e) => (format!("{prefix}: {}", e.message), None),
-        UserError::PassThrough(p) => (
-            format!("{prefix}: {}", p.message.clone().unwrap_or_default()),
-            None,
-        ),
+        UserError::PassThrough(p) => (format!("{prefix}: {}", p.message.clone().unwrap_or_default()), None),
     };
-    let data = if expose_stack {
-        json!({"stack": stack.unwrap_or_else(|| prefix.to_string())})
-    } else {
-        json!({})
-    };
+    let data = if expose_stack { json!({"stack": stack.unwrap_or_else(|| prefix.to_string())}) } else { json!({}) };
     FrameworkError::new(code, message, Some(data))
 }
 
@@ -500,10 +458,7 @@ mod tests {
         let e = wrap_cause(
             ErrorCode::StepExecutionFailedError,
             prefix,
-            &UserError::Exception {
-                message: "boom".into(),
-                stack: Some("Traceback".into()),
-            },
+            &UserError::Exception { message: "boom".into(), stack: Some("Traceback".into()) },
             true,
         );
         assert_eq!(e.message, "Failed to execute Step with id: `s`: boom");
@@ -516,29 +471,15 @@ mod tests {
             &UserError::Value(Box::new(json!("plain string"))),
             true,
         );
-        assert_eq!(
-            plain.message,
-            "Failed to execute Step with id: `s`: \"plain string\""
-        );
+        assert_eq!(plain.message, "Failed to execute Step with id: `s`: \"plain string\"");
         assert_eq!(plain.data, Some(json!({"stack": prefix})));
 
-        let obj = wrap_cause(
-            ErrorCode::StepExecutionFailedError,
-            prefix,
-            &UserError::Value(Box::new(json!({"a": 1}))),
-            true,
-        );
-        assert_eq!(
-            obj.message,
-            "Failed to execute Step with id: `s`: {\n  \"a\": 1\n}"
-        );
+        let obj =
+            wrap_cause(ErrorCode::StepExecutionFailedError, prefix, &UserError::Value(Box::new(json!({"a": 1}))), true);
+        assert_eq!(obj.message, "Failed to execute Step with id: `s`: {\n  \"a\": 1\n}");
 
-        let none = wrap_cause(
-            ErrorCode::BridgeError,
-            "Unknown BridgeError",
-            &UserError::Value(Box::new(Value::Null)),
-            true,
-        );
+        let none =
+            wrap_cause(ErrorCode::BridgeError, "Unknown BridgeError", &UserError::Value(Box::new(Value::Null)), true);
         assert_eq!(none.message, "Unknown BridgeError");
     }
 
@@ -547,10 +488,7 @@ mod tests {
         let e = wrap_cause(
             ErrorCode::BridgeError,
             "Unknown BridgeError",
-            &UserError::Exception {
-                message: "outside".into(),
-                stack: Some("File \"/srv/app.py\"".into()),
-            },
+            &UserError::Exception { message: "outside".into(), stack: Some("File \"/srv/app.py\"".into()) },
             false,
         );
         assert_eq!(e.message, "Unknown BridgeError: outside");

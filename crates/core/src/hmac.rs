@@ -22,11 +22,7 @@ pub struct Signer {
 impl std::fmt::Debug for Signer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never print key material.
-        f.write_str(if self.keyed.is_some() {
-            "Signer(<key>)"
-        } else {
-            "Signer(<no key>)"
-        })
+        f.write_str(if self.keyed.is_some() { "Signer(<key>)" } else { "Signer(<no key>)" })
     }
 }
 
@@ -35,18 +31,14 @@ pub enum SignedBody<'a> {
     /// Any request but POST: upstream signs `{}`.
     Empty,
     /// A POST: its raw bytes, and the parsed JSON when the bytes are JSON.
-    Post {
-        raw: &'a [u8],
-        parsed: Option<&'a serde_json::Value>,
-    },
+    Post { raw: &'a [u8], parsed: Option<&'a serde_json::Value> },
 }
 
 impl Signer {
     /// An empty key means "no key configured" (verification then fails with `SigningKeyNotFoundError`).
     pub fn new(secret: &str) -> Signer {
         let keyed = (!secret.is_empty()).then(|| {
-            <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes())
-                .expect("HMAC accepts keys of any length")
+            <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length")
         });
         Signer { keyed }
     }
@@ -67,12 +59,7 @@ impl Signer {
     }
 
     /// Checks a signature header against the body at time `now_ms`; the error is the one upstream answers.
-    pub fn verify(
-        &self,
-        header: Option<&str>,
-        body: &SignedBody<'_>,
-        now_ms: f64,
-    ) -> Result<(), FrameworkError> {
+    pub fn verify(&self, header: Option<&str>, body: &SignedBody<'_>, now_ms: f64) -> Result<(), FrameworkError> {
         let header = header.unwrap_or("");
         if header.is_empty() {
             return Err(signature_error(ErrorCode::SignatureNotFoundError));
@@ -92,8 +79,7 @@ impl Signer {
         }
         let t_signed = json::f64_text(t);
         let matches = |payload: &[u8]| {
-            self.hex(&t_signed, payload)
-                .is_some_and(|hex| constant_time_eq(hex.as_bytes(), v1.as_bytes()))
+            self.hex(&t_signed, payload).is_some_and(|hex| constant_time_eq(hex.as_bytes(), v1.as_bytes()))
         };
         let ok = match body {
             SignedBody::Empty => matches(b"{}"),
@@ -105,11 +91,7 @@ impl Signer {
                     }
             }
         };
-        if ok {
-            Ok(())
-        } else {
-            Err(signature_error(ErrorCode::SignatureMismatchError))
-        }
+        if ok { Ok(()) } else { Err(signature_error(ErrorCode::SignatureMismatchError)) }
     }
 }
 
@@ -168,40 +150,22 @@ fn js_number(text: &str) -> Option<f64> {
     if s.is_empty() {
         return Some(0.0);
     }
-    for (prefix, radix) in [
-        ("0x", 16),
-        ("0X", 16),
-        ("0o", 8),
-        ("0O", 8),
-        ("0b", 2),
-        ("0B", 2),
-    ] {
+    for (prefix, radix) in [("0x", 16), ("0X", 16), ("0o", 8), ("0O", 8), ("0b", 2), ("0B", 2)] {
         if let Some(digits) = s.strip_prefix(prefix) {
             if digits.is_empty() {
                 return None;
             }
-            return digits.chars().try_fold(0f64, |acc, c| {
-                c.to_digit(radix).map(|d| acc * radix as f64 + d as f64)
-            });
+            return digits.chars().try_fold(0f64, |acc, c| c.to_digit(radix).map(|d| acc * radix as f64 + d as f64));
         }
     }
     let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
     if unsigned == "Infinity" {
-        return Some(if s.starts_with('-') {
-            f64::NEG_INFINITY
-        } else {
-            f64::INFINITY
-        });
+        return Some(if s.starts_with('-') { f64::NEG_INFINITY } else { f64::INFINITY });
     }
     // Only decimal literals from here: Rust's parser would also take "inf"/"nan", JavaScript does not.
     let decimal = !unsigned.is_empty()
-        && unsigned
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
-        && unsigned
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_digit() || b == b'.');
+        && unsigned.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
+        && unsigned.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.');
     if !decimal {
         return None;
     }
@@ -231,8 +195,7 @@ mod tests {
     use super::*;
 
     const T: f64 = 1_700_000_000_000.0;
-    const POST: &str =
-        r#"{"payload":{"name":"Bob"},"controls":{},"state":[],"subscriber":{"subscriberId":"s1"}}"#;
+    const POST: &str = r#"{"payload":{"name":"Bob"},"controls":{},"state":[],"subscriber":{"subscriberId":"s1"}}"#;
 
     fn code(r: Result<(), FrameworkError>) -> Option<ErrorCode> {
         r.err().map(|e| e.code)
@@ -254,13 +217,9 @@ mod tests {
     #[test]
     fn spec_20_item_22_post_authenticates_at_fixed_clock() {
         let s = Signer::new("sk_test");
-        let header =
-            "t=1700000000000,v1=5d5904a42515c63883c4560b801c724061e07cb56c0d7f1c04599fc24373564f";
+        let header = "t=1700000000000,v1=5d5904a42515c63883c4560b801c724061e07cb56c0d7f1c04599fc24373564f";
         let parsed: serde_json::Value = serde_json::from_str(POST).unwrap();
-        let body = SignedBody::Post {
-            raw: POST.as_bytes(),
-            parsed: Some(&parsed),
-        };
+        let body = SignedBody::Post { raw: POST.as_bytes(), parsed: Some(&parsed) };
         assert_eq!(s.verify(Some(header), &body, T), Ok(()));
     }
 
@@ -276,11 +235,7 @@ mod tests {
             format!("t=1700000000000.0,v1={v1}"),
             format!(",,=x,t=,t=1700000000000,v1={v1}"),
         ] {
-            assert_eq!(
-                s.verify(Some(&header), &SignedBody::Empty, T),
-                Ok(()),
-                "{header}"
-            );
+            assert_eq!(s.verify(Some(&header), &SignedBody::Empty, T), Ok(()), "{header}");
         }
     }
 
@@ -289,18 +244,9 @@ mod tests {
         let s = Signer::new("sk_test");
         let v1 = s.hex("1700000000000", b"{}").unwrap();
         let e = &SignedBody::Empty;
-        assert_eq!(
-            code(s.verify(None, e, T)),
-            Some(ErrorCode::SignatureNotFoundError)
-        );
-        assert_eq!(
-            code(s.verify(Some(""), e, T)),
-            Some(ErrorCode::SignatureNotFoundError)
-        );
-        assert_eq!(
-            code(Signer::new("").verify(Some("t=1,v1=a"), e, T)),
-            Some(ErrorCode::SigningKeyNotFoundError)
-        );
+        assert_eq!(code(s.verify(None, e, T)), Some(ErrorCode::SignatureNotFoundError));
+        assert_eq!(code(s.verify(Some(""), e, T)), Some(ErrorCode::SignatureNotFoundError));
+        assert_eq!(code(Signer::new("").verify(Some("t=1,v1=a"), e, T)), Some(ErrorCode::SigningKeyNotFoundError));
         for bad in [
             "garbage",
             "t=1700000000000",
@@ -309,49 +255,22 @@ mod tests {
             &format!("t=Infinity,v1={v1}"),
             &format!("t=1700000000000,v2={v1}"),
         ] {
-            assert_eq!(
-                code(s.verify(Some(bad), e, T)),
-                Some(ErrorCode::SignatureInvalidError),
-                "{bad}"
-            );
+            assert_eq!(code(s.verify(Some(bad), e, T)), Some(ErrorCode::SignatureInvalidError), "{bad}");
         }
         let six_minutes = 360_000.0;
         for t in [T - six_minutes, T + six_minutes, (T / 1000.0).floor()] {
-            let h = format!(
-                "t={},v1={}",
-                json::f64_text(t),
-                s.hex(&json::f64_text(t), b"{}").unwrap()
-            );
-            assert_eq!(
-                code(s.verify(Some(&h), e, T)),
-                Some(ErrorCode::SignatureExpiredError),
-                "{h}"
-            );
+            let h = format!("t={},v1={}", json::f64_text(t), s.hex(&json::f64_text(t), b"{}").unwrap());
+            assert_eq!(code(s.verify(Some(&h), e, T)), Some(ErrorCode::SignatureExpiredError), "{h}");
         }
         let four_minutes_ago = T - 240_000.0;
-        let h = format!(
-            "t={},v1={}",
-            four_minutes_ago,
-            s.hex(&json::f64_text(four_minutes_ago), b"{}").unwrap()
-        );
+        let h = format!("t={},v1={}", four_minutes_ago, s.hex(&json::f64_text(four_minutes_ago), b"{}").unwrap());
         assert_eq!(s.verify(Some(&h), e, T), Ok(()));
         let upper = format!("t=1700000000000,v1={}", v1.to_uppercase());
-        assert_eq!(
-            code(s.verify(Some(&upper), e, T)),
-            Some(ErrorCode::SignatureMismatchError)
-        );
-        let other = Signer::new("other")
-            .header(1_700_000_000_000, b"{}")
-            .unwrap();
-        assert_eq!(
-            code(s.verify(Some(&other), e, T)),
-            Some(ErrorCode::SignatureMismatchError)
-        );
+        assert_eq!(code(s.verify(Some(&upper), e, T)), Some(ErrorCode::SignatureMismatchError));
+        let other = Signer::new("other").header(1_700_000_000_000, b"{}").unwrap();
+        assert_eq!(code(s.verify(Some(&other), e, T)), Some(ErrorCode::SignatureMismatchError));
         let truncated = format!("t=1700000000000,v1={}", &v1[..32]);
-        assert_eq!(
-            code(s.verify(Some(&truncated), e, T)),
-            Some(ErrorCode::SignatureMismatchError)
-        );
+        assert_eq!(code(s.verify(Some(&truncated), e, T)), Some(ErrorCode::SignatureMismatchError));
     }
 
     #[test]
@@ -359,25 +278,16 @@ mod tests {
         let s = Signer::new("k");
         let raw = br#"{"payload":{"n":1.0,"m":1.50,"e":1E3}, "big":12345678901234567890}"#;
         let parsed: serde_json::Value = serde_json::from_slice(raw).unwrap();
-        let body = SignedBody::Post {
-            raw,
-            parsed: Some(&parsed),
-        };
+        let body = SignedBody::Post { raw, parsed: Some(&parsed) };
         let over_raw = s.header(1_700_000_000_000, raw).unwrap();
         assert_eq!(s.verify(Some(&over_raw), &body, T), Ok(()));
         let js = br#"{"payload":{"n":1,"m":1.5,"e":1000},"big":12345678901234567000}"#;
         let over_js = s.header(1_700_000_000_000, js).unwrap();
         assert_eq!(s.verify(Some(&over_js), &body, T), Ok(()));
         let over_empty = s.header(1_700_000_000_000, b"{}").unwrap();
-        assert_eq!(
-            code(s.verify(Some(&over_empty), &body, T)),
-            Some(ErrorCode::SignatureMismatchError)
-        );
+        assert_eq!(code(s.verify(Some(&over_empty), &body, T)), Some(ErrorCode::SignatureMismatchError));
         // A body that is not JSON is signed as `{}` by upstream-compatible clients.
-        let junk = SignedBody::Post {
-            raw: b"{\"payload\":",
-            parsed: None,
-        };
+        let junk = SignedBody::Post { raw: b"{\"payload\":", parsed: None };
         assert_eq!(s.verify(Some(&over_empty), &junk, T), Ok(()));
     }
 

@@ -78,12 +78,7 @@ pub fn stringify(value: &Value) -> String {
 pub fn stringify_pretty(value: &Value, indent: usize) -> String {
     let mut out = String::with_capacity(128);
     let indent = indent.min(10);
-    write_value(
-        &mut out,
-        value,
-        if indent == 0 { None } else { Some(indent) },
-        0,
-    );
+    write_value(&mut out, value, if indent == 0 { None } else { Some(indent) }, 0);
     out
 }
 
@@ -151,20 +146,15 @@ fn newline(out: &mut String, indent: Option<usize>, depth: usize) {
 
 /// Visits the entries of an object in JavaScript's property order: array-index keys first, ascending,
 /// then the other keys in insertion order.
-pub fn for_each_in_js_order<'a>(
-    map: &'a Map<String, Value>,
-    mut f: impl FnMut(&'a str, &'a Value),
-) {
+pub fn for_each_in_js_order<'a>(map: &'a Map<String, Value>, mut f: impl FnMut(&'a str, &'a Value)) {
     if !map.keys().any(|k| array_index(k).is_some()) {
         for (k, v) in map {
             f(k, v);
         }
         return;
     }
-    let mut indexed: Vec<(u32, &str, &Value)> = map
-        .iter()
-        .filter_map(|(k, v)| array_index(k).map(|i| (i, k.as_str(), v)))
-        .collect();
+    let mut indexed: Vec<(u32, &str, &Value)> =
+        map.iter().filter_map(|(k, v)| array_index(k).map(|i| (i, k.as_str(), v))).collect();
     indexed.sort_by_key(|(i, _, _)| *i);
     for (_, k, v) in indexed {
         f(k, v);
@@ -269,26 +259,17 @@ mod tests {
 
     #[test]
     fn numbers_print_like_javascript() {
-        let v: Value = serde_json::from_str(
-            "[1.0, 1.50, 1E3, -0, 12345678901234567890, 1e21, 0.1, 48.685488]",
-        )
-        .unwrap();
-        assert_eq!(
-            stringify(&v),
-            "[1,1.5,1000,0,12345678901234567000,1e+21,0.1,48.685488]"
-        );
+        let v: Value =
+            serde_json::from_str("[1.0, 1.50, 1E3, -0, 12345678901234567890, 1e21, 0.1, 48.685488]").unwrap();
+        assert_eq!(stringify(&v), "[1,1.5,1000,0,12345678901234567000,1e+21,0.1,48.685488]");
         assert_eq!(f64_text(f64::NAN), "NaN");
         assert_eq!(number_text(&Number::from(-5)), "-5");
     }
 
     #[test]
     fn integer_like_keys_come_first() {
-        let v: Value =
-            serde_json::from_str(r#"{"b":1,"2":2,"a":3,"1":4,"01":5,"4294967295":6}"#).unwrap();
-        assert_eq!(
-            stringify(&v),
-            r#"{"1":4,"2":2,"b":1,"a":3,"01":5,"4294967295":6}"#
-        );
+        let v: Value = serde_json::from_str(r#"{"b":1,"2":2,"a":3,"1":4,"01":5,"4294967295":6}"#).unwrap();
+        assert_eq!(stringify(&v), r#"{"1":4,"2":2,"b":1,"a":3,"01":5,"4294967295":6}"#);
     }
 
     #[test]
@@ -311,12 +292,7 @@ mod tests {
         let deep = "[".repeat(200) + &"]".repeat(200);
         let err = parse(deep.as_bytes()).unwrap_err();
         assert!(err.message.contains("deeper than 128"), "{}", err.message);
-        assert!(
-            parse(b"{\"a\":")
-                .unwrap_err()
-                .message
-                .starts_with("invalid JSON")
-        );
+        assert!(parse(b"{\"a\":").unwrap_err().message.starts_with("invalid JSON"));
     }
 
     #[test]

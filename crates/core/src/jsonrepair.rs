@@ -15,12 +15,7 @@ const MAX_DEPTH: usize = 128;
 
 /// Repairs `text` into valid JSON text.
 pub fn jsonrepair(text: &str) -> Result<String, RepairError> {
-    let mut r = Repair {
-        text: text.chars().collect(),
-        i: 0,
-        output: String::with_capacity(text.len() + 8),
-        depth: 0,
-    };
+    let mut r = Repair { text: text.chars().collect(), i: 0, output: String::with_capacity(text.len() + 8), depth: 0 };
     r.run()?;
     Ok(r.output)
 }
@@ -43,10 +38,7 @@ fn is_whitespace_except_newline(c: Option<char>) -> bool {
 fn is_special_whitespace(c: Option<char>) -> bool {
     matches!(
         c,
-        Some(
-            '\u{a0}' | '\u{180e}' | '\u{2000}'
-                ..='\u{200b}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}'
-        )
+        Some('\u{a0}' | '\u{180e}' | '\u{2000}'..='\u{200b}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}')
     )
 }
 
@@ -87,10 +79,7 @@ fn is_function_name_char(c: Option<char>) -> bool {
 }
 
 fn is_start_of_value(c: Option<char>) -> bool {
-    is_quote(c)
-        || c.is_some_and(|c| {
-            c == '[' || c == '{' || c == '-' || c == '_' || c.is_ascii_alphanumeric()
-        })
+    is_quote(c) || c.is_some_and(|c| c == '[' || c == '{' || c == '-' || c == '_' || c.is_ascii_alphanumeric())
 }
 
 fn is_control_character(c: char) -> bool {
@@ -112,16 +101,7 @@ fn is_url_char(c: Option<char>) -> bool {
 }
 
 fn is_url_start(s: &str) -> bool {
-    [
-        "http://",
-        "https://",
-        "ftp://",
-        "mailto://",
-        "file://",
-        "data://",
-        "irc://",
-    ]
-    .contains(&s)
+    ["http://", "https://", "ftp://", "mailto://", "file://", "data://", "irc://"].contains(&s)
 }
 
 fn is_whitespace_str_end(s: &str) -> bool {
@@ -197,10 +177,7 @@ fn match_html_entity(fragment: &[char]) -> Option<(char, usize)> {
     if !(0..=0x10ffff).contains(&code) {
         return None;
     }
-    Some((
-        char::from_u32(code as u32).unwrap_or('\u{fffd}'),
-        semicolon + 1,
-    ))
+    Some((char::from_u32(code as u32).unwrap_or('\u{fffd}'), semicolon + 1))
 }
 
 /// `parseInt(s, radix)`: leading white space, a sign, then as many digits as there are.
@@ -237,11 +214,7 @@ impl Repair {
 
     fn slice(&self, from: usize, to: usize) -> String {
         let to = to.min(self.len());
-        if from >= to {
-            String::new()
-        } else {
-            self.text[from..to].iter().collect()
-        }
+        if from >= to { String::new() } else { self.text[from..to].iter().collect() }
     }
 
     fn run(&mut self) -> Result<(), RepairError> {
@@ -266,11 +239,7 @@ impl Repair {
             self.i += 1;
             self.parse_whitespace_and_skip_comments(true);
         }
-        if self.i >= self.len() {
-            Ok(())
-        } else {
-            Err(err("Unexpected character"))
-        }
+        if self.i >= self.len() { Ok(()) } else { Err(err("Unexpected character")) }
     }
 
     fn parse_value(&mut self) -> Result<bool, RepairError> {
@@ -309,11 +278,7 @@ impl Repair {
         let mut ws = String::new();
         loop {
             let c = self.cur();
-            let plain = if skip_newline {
-                is_whitespace(c)
-            } else {
-                is_whitespace_except_newline(c)
-            };
+            let plain = if skip_newline { is_whitespace(c) } else { is_whitespace_except_newline(c) };
             if plain {
                 ws.extend(c);
                 self.i += 1;
@@ -333,9 +298,7 @@ impl Repair {
 
     fn parse_comment(&mut self) -> bool {
         if self.cur() == Some('/') && self.at(self.i + 1) == Some('*') {
-            while self.i < self.len()
-                && !(self.cur() == Some('*') && self.at(self.i + 1) == Some('/'))
-            {
+            while self.i < self.len() && !(self.cur() == Some('*') && self.at(self.i + 1) == Some('/')) {
                 self.i += 1;
             }
             self.i += 2;
@@ -352,9 +315,7 @@ impl Repair {
 
     fn parse_markdown_code_block(&mut self, blocks: &[&str]) -> bool {
         self.parse_whitespace(true);
-        let found = blocks
-            .iter()
-            .find(|b| self.slice(self.i, self.i + b.chars().count()) == **b);
+        let found = blocks.iter().find(|b| self.slice(self.i, self.i + b.chars().count()) == **b);
         let Some(block) = found else { return false };
         self.i += block.chars().count();
         if is_function_name_char_start(self.cur()) {
@@ -387,10 +348,7 @@ impl Repair {
 
     fn skip_ellipsis(&mut self) {
         self.parse_whitespace_and_skip_comments(true);
-        if self.cur() == Some('.')
-            && self.at(self.i + 1) == Some('.')
-            && self.at(self.i + 2) == Some('.')
-        {
+        if self.cur() == Some('.') && self.at(self.i + 1) == Some('.') && self.at(self.i + 2) == Some('.') {
             self.i += 3;
             self.parse_whitespace_and_skip_comments(true);
             self.skip_character(',');
@@ -540,11 +498,7 @@ impl Repair {
         match_html_entity(&self.text[i..end])
     }
 
-    fn parse_string(
-        &mut self,
-        stop_at_delimiter: bool,
-        stop_at_index: Option<usize>,
-    ) -> Result<bool, RepairError> {
+    fn parse_string(&mut self, stop_at_delimiter: bool, stop_at_index: Option<usize>) -> Result<bool, RepairError> {
         let skip_escape_chars = self.cur() == Some('\\');
         if skip_escape_chars {
             self.i += 1;
@@ -552,9 +506,7 @@ impl Repair {
                 return Err(err("Unexpected character"));
             }
         }
-        let open_entity = self
-            .entity_at(self.i)
-            .filter(|(c, _)| *c == '"' || *c == '\'');
+        let open_entity = self.entity_at(self.i).filter(|(c, _)| *c == '"' || *c == '\'');
         if !is_quote(self.cur()) && open_entity.is_none() {
             return Ok(false);
         }
@@ -589,11 +541,7 @@ impl Repair {
                 self.output.push_str(&s);
                 return Ok(true);
             }
-            let entity = if open_entity.is_some() {
-                self.entity_at(self.i)
-            } else {
-                None
-            };
+            let entity = if open_entity.is_some() { self.entity_at(self.i) } else { None };
             let is_end = match (entity, open_entity) {
                 (Some((c, _)), Some((open, _))) => c == open,
                 _ => is_end_quote(self.cur()),
@@ -634,9 +582,7 @@ impl Repair {
                 self.i = i_quote + entity.map_or(1, |(_, len)| len);
                 s.insert(o_quote, '\\');
             } else if stop_at_delimiter && is_unquoted_string_delimiter(self.cur()) {
-                if self.i > 0
-                    && self.at(self.i - 1) == Some(':')
-                    && is_url_start(&self.slice(i_before + 1, self.i + 2))
+                if self.i > 0 && self.at(self.i - 1) == Some(':') && is_url_start(&self.slice(i_before + 1, self.i + 2))
                 {
                     while self.i < self.len() && is_url_char(self.cur()) {
                         s.extend(self.cur());
@@ -806,8 +752,7 @@ impl Repair {
             ("None", "null"),
         ] {
             let n = name.chars().count();
-            if self.slice(self.i, self.i + n) == name && !is_function_name_char(self.at(self.i + n))
-            {
+            if self.slice(self.i, self.i + n) == name && !is_function_name_char(self.at(self.i + n)) {
                 self.output.push_str(value);
                 self.i += n;
                 return true;
@@ -845,10 +790,7 @@ impl Repair {
         {
             self.i += 1;
         }
-        if self.i > 0
-            && self.at(self.i - 1) == Some(':')
-            && is_url_start(&self.slice(start, self.i + 2))
-        {
+        if self.i > 0 && self.at(self.i - 1) == Some(':') && is_url_start(&self.slice(start, self.i + 2)) {
             while self.i < self.len() && is_url_char(self.cur()) {
                 self.i += 1;
             }
@@ -877,8 +819,7 @@ impl Repair {
         }
         let start = self.i;
         self.i += 1;
-        while self.i < self.len() && (self.cur() != Some('/') || self.at(self.i - 1) == Some('\\'))
-        {
+        while self.i < self.len() && (self.cur() != Some('/') || self.at(self.i - 1) == Some('\\')) {
             self.i += 1;
         }
         self.i += 1;
@@ -913,8 +854,7 @@ mod tests {
     #[test]
     fn matches_jsonrepair_on_inputs() {
         let vectors: Vec<(String, Option<String>)> =
-            serde_json::from_str(include_str!("../tests/fixtures/jsonrepair_vectors.json"))
-                .unwrap();
+            serde_json::from_str(include_str!("../tests/fixtures/jsonrepair_vectors.json")).unwrap();
         let mut bad = Vec::new();
         for (input, expected) in &vectors {
             let got = jsonrepair(input).ok();
@@ -922,12 +862,6 @@ mod tests {
                 bad.push(format!("{input:?}: expected {expected:?}, got {got:?}"));
             }
         }
-        assert!(
-            bad.is_empty(),
-            "{} of {} differ:\n{}",
-            bad.len(),
-            vectors.len(),
-            bad.join("\n")
-        );
+        assert!(bad.is_empty(), "{} of {} differ:\n{}", bad.len(), vectors.len(), bad.join("\n"));
     }
 }

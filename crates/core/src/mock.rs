@@ -12,9 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::json;
 use crate::schema::regex::{self, Class, ClassEscape, ClassItem, Node as Rx};
-use crate::schema::{
-    Additional, AdditionalItems, Dependency, Format, Items, Keywords, Node, NodeId, Schema, types,
-};
+use crate::schema::{Additional, AdditionalItems, Dependency, Format, Items, Keywords, Node, NodeId, Schema, types};
 
 /// Largest length, item count or property count a mock is built with (larger minimums cannot be met).
 const MAX_SIZE: usize = 10_000;
@@ -36,12 +34,7 @@ pub fn mock(schema: &Schema) -> Value {
 
 fn generate(schema: &Schema) -> Value {
     let compiled = schema.compiled();
-    let mut generator = Generator {
-        schema,
-        nodes: &compiled.nodes,
-        stack: Vec::new(),
-        budget: BUDGET,
-    };
+    let mut generator = Generator { schema, nodes: &compiled.nodes, stack: Vec::new(), budget: BUDGET };
     generator.node(compiled.root, 0)
 }
 
@@ -77,10 +70,7 @@ impl<'s> Generator<'s> {
     fn node(&mut self, id: NodeId, depth: usize) -> Value {
         let candidates = self.candidates(id, depth);
         let fallback = candidates.first().cloned().unwrap_or(Value::Null);
-        candidates
-            .into_iter()
-            .find(|c| self.valid(id, c))
-            .unwrap_or(fallback)
+        candidates.into_iter().find(|c| self.valid(id, c)).unwrap_or(fallback)
     }
 
     /// The keywords of a node, following references that are all a schema says.
@@ -140,11 +130,7 @@ impl<'s> Generator<'s> {
         let mut out = Vec::new();
         out.extend(k.default.clone());
         out.extend(untyped.and_then(|u| u.constant.clone()));
-        out.extend(
-            untyped
-                .and_then(|u| u.enumeration.clone())
-                .unwrap_or_default(),
-        );
+        out.extend(untyped.and_then(|u| u.enumeration.clone()).unwrap_or_default());
         if k.ref_only {
             if let Some(r) = untyped.and_then(|u| u.reference) {
                 out.extend(self.candidates(r.target, depth + 1));
@@ -153,11 +139,7 @@ impl<'s> Generator<'s> {
         }
         let mut views = Vec::new();
         self.views(k, &mut views);
-        let kind = views
-            .iter()
-            .map(|v| kind_of(v))
-            .find(|&kind| kind != Kind::Unknown)
-            .unwrap_or(Kind::Unknown);
+        let kind = views.iter().map(|v| kind_of(v)).find(|&kind| kind != Kind::Unknown).unwrap_or(Kind::Unknown);
         let base = self.base(&views, kind, depth);
         // Without a type of its own, a combinator's first branch comes first ("anyOf → first branch").
         let own_first = kind != Kind::Unknown;
@@ -165,26 +147,13 @@ impl<'s> Generator<'s> {
             out.extend(base.iter().cloned());
         }
         let base_value = base.first().cloned().unwrap_or(Value::Null);
-        let explore = if self.budget > 0 {
-            views.clone()
-        } else {
-            Vec::new()
-        };
+        let explore = if self.budget > 0 { views.clone() } else { Vec::new() };
         for view in explore {
             let Some(u) = view.untyped.as_deref() else {
                 continue;
             };
-            let branches = u
-                .any_of
-                .iter()
-                .flatten()
-                .copied()
-                .chain(u.one_of.iter().flatten().flatten().copied());
-            let clauses = u
-                .condition
-                .iter()
-                .flat_map(|c| [c.then, c.otherwise])
-                .flatten();
+            let branches = u.any_of.iter().flatten().copied().chain(u.one_of.iter().flatten().flatten().copied());
+            let clauses = u.condition.iter().flat_map(|c| [c.then, c.otherwise]).flatten();
             for b in branches.chain(clauses).collect::<Vec<_>>() {
                 out.extend(self.with_branch(&views, kind, &base_value, b, depth));
             }
@@ -213,48 +182,32 @@ impl<'s> Generator<'s> {
         branch: NodeId,
         depth: usize,
     ) -> Vec<Value> {
-        let branch_candidates: Vec<Value> = self
-            .candidates(branch, depth + 1)
-            .into_iter()
-            .take(8)
-            .collect();
+        let branch_candidates: Vec<Value> = self.candidates(branch, depth + 1).into_iter().take(8).collect();
         let Some(bk) = self.keywords_of(branch) else {
             return branch_candidates;
         };
         let mut branch_views = views.to_vec();
         self.views(bk, &mut branch_views);
-        let objectish =
-            kind == Kind::Object || (kind == Kind::Unknown && kind_of(bk) == Kind::Object);
+        let objectish = kind == Kind::Object || (kind == Kind::Unknown && kind_of(bk) == Kind::Object);
         if !objectish {
-            return branch_candidates
-                .into_iter()
-                .map(|c| merge(base.clone(), c))
-                .collect();
+            return branch_candidates.into_iter().map(|c| merge(base.clone(), c)).collect();
         }
         let own = self.object(&branch_views, depth, false);
-        let mut out: Vec<Value> = branch_candidates
-            .into_iter()
-            .map(|c| merge(own.clone(), c))
-            .collect();
+        let mut out: Vec<Value> = branch_candidates.into_iter().map(|c| merge(own.clone(), c)).collect();
         out.push(own);
         out
     }
 
     fn base(&mut self, views: &[&'s Keywords], kind: Kind, depth: usize) -> Vec<Value> {
         match kind {
-            Kind::Object => vec![
-                self.object(views, depth, false),
-                self.object(views, depth, true),
-            ],
-            Kind::Array => views
-                .iter()
-                .find(|v| v.array.is_some())
-                .map_or(vec![Value::Array(vec![])], |v| self.array(v, depth)),
+            Kind::Object => vec![self.object(views, depth, false), self.object(views, depth, true)],
+            Kind::Array => {
+                views.iter().find(|v| v.array.is_some()).map_or(vec![Value::Array(vec![])], |v| self.array(v, depth))
+            }
             Kind::String => self.string(views.iter().find(|v| v.string.is_some()).copied()),
-            Kind::Number | Kind::Integer => self.number(
-                views.iter().find(|v| v.number.is_some()).copied(),
-                kind == Kind::Integer,
-            ),
+            Kind::Number | Kind::Integer => {
+                self.number(views.iter().find(|v| v.number.is_some()).copied(), kind == Kind::Integer)
+            }
             Kind::Boolean => vec![Value::Bool(false), Value::Bool(true)],
             Kind::Null => vec![Value::Null],
             Kind::Unknown => Vec::new(),
@@ -271,22 +224,11 @@ impl<'s> Generator<'s> {
         let property_mock = |g: &mut Self, name: &str| -> Value {
             let mut applicable: Vec<NodeId> = Vec::new();
             for o in &objects {
-                applicable.extend(
-                    o.properties
-                        .iter()
-                        .filter(|(n, _, _)| n == name)
-                        .map(|(_, id, _)| *id),
-                );
-                let patterns: Vec<NodeId> = o
-                    .pattern_properties
-                    .iter()
-                    .filter(|(r, _)| r.test(name))
-                    .filter_map(|(_, id)| *id)
-                    .collect();
+                applicable.extend(o.properties.iter().filter(|(n, _, _)| n == name).map(|(_, id, _)| *id));
+                let patterns: Vec<NodeId> =
+                    o.pattern_properties.iter().filter(|(r, _)| r.test(name)).filter_map(|(_, id)| *id).collect();
                 let declared = o.declared.iter().any(|d| d == name);
-                if let (Additional::Schema(id), true, false) =
-                    (&o.additional, patterns.is_empty(), declared)
-                {
+                if let (Additional::Schema(id), true, false) = (&o.additional, patterns.is_empty(), declared) {
                     applicable.push(*id);
                 }
                 applicable.extend(patterns);
@@ -302,16 +244,9 @@ impl<'s> Generator<'s> {
             }
             first.unwrap_or(Value::Null)
         };
-        let mut wanted: Vec<String> = objects
-            .iter()
-            .flat_map(|o| o.required.iter().cloned())
-            .collect();
+        let mut wanted: Vec<String> = objects.iter().flat_map(|o| o.required.iter().cloned()).collect();
         if with_defaults {
-            wanted.extend(
-                objects
-                    .iter()
-                    .flat_map(|o| o.defaults.iter().map(|(n, _)| n.clone())),
-            );
+            wanted.extend(objects.iter().flat_map(|o| o.defaults.iter().map(|(n, _)| n.clone())));
         }
         for name in wanted {
             if !out.contains_key(&name) {
@@ -339,19 +274,9 @@ impl<'s> Generator<'s> {
                 out.insert(d, value);
             }
         }
-        let min = objects
-            .iter()
-            .filter_map(|o| o.min_properties.as_ref())
-            .map(|l| size(l.value))
-            .max()
-            .unwrap_or(0);
-        let optional: Vec<String> = objects
-            .iter()
-            .flat_map(|o| o.declared.iter().cloned())
-            .collect();
-        let mut names = optional
-            .into_iter()
-            .chain((1..).map(|i| format!("property{i}")));
+        let min = objects.iter().filter_map(|o| o.min_properties.as_ref()).map(|l| size(l.value)).max().unwrap_or(0);
+        let optional: Vec<String> = objects.iter().flat_map(|o| o.declared.iter().cloned()).collect();
+        let mut names = optional.into_iter().chain((1..).map(|i| format!("property{i}")));
         while out.len() < min {
             let Some(name) = names.next() else { break };
             if !out.contains_key(&name) {
@@ -381,17 +306,14 @@ impl<'s> Generator<'s> {
                 Items::None => None,
             }
         };
-        let mut items: Vec<Value> = (0..wanted)
-            .map(|i| item_node(i).map_or(Value::Null, |id| self.node(id, depth + 1)))
-            .collect();
+        let mut items: Vec<Value> =
+            (0..wanted).map(|i| item_node(i).map_or(Value::Null, |id| self.node(id, depth + 1))).collect();
         if let Some(Some(contains)) = a.contains {
             // The needle must also be a valid item.
             let needles = self.candidates(contains, depth + 1);
             let needle = needles
                 .iter()
-                .find(|n| {
-                    self.valid(contains, n) && item_node(0).is_none_or(|id| self.valid(id, n))
-                })
+                .find(|n| self.valid(contains, n) && item_node(0).is_none_or(|id| self.valid(id, n)))
                 .or(needles.first())
                 .cloned()
                 .unwrap_or(Value::Null);
@@ -412,18 +334,12 @@ impl<'s> Generator<'s> {
 
     fn string(&mut self, k: Option<&'s Keywords>) -> Vec<Value> {
         let s = k.and_then(|k| k.string.as_deref());
-        let min = s
-            .and_then(|s| s.min_length.as_ref())
-            .map_or(0, |l| size(l.value));
+        let min = s.and_then(|s| s.min_length.as_ref()).map_or(0, |l| size(l.value));
         let max = s.and_then(|s| s.max_length.as_ref()).map(|l| size(l.value));
         let mut out: Vec<String> = Vec::new();
         if let Some((format, _)) = s.and_then(|s| s.format.as_ref()) {
             out.extend(format_example(*format).map(str::to_string));
-            out.extend(
-                s.iter()
-                    .flat_map(|s| &s.format_limits)
-                    .map(|(_, limit)| limit.to_string()),
-            );
+            out.extend(s.iter().flat_map(|s| &s.format_limits).map(|(_, limit)| limit.to_string()));
         }
         if let Some((regex, _)) = s.and_then(|s| s.pattern.as_ref()) {
             for sample in pattern_samples(regex.tree(), min) {
@@ -477,10 +393,7 @@ impl<'s> Generator<'s> {
             candidates.extend([0.5, 1.5, -0.5]);
         }
         candidates.extend([1.0, -1.0, 2.0, 3.0, 5.0, 10.0, 100.0, -10.0, 1000.0]);
-        candidates
-            .into_iter()
-            .filter_map(|f| json::number_from_f64(f).map(Value::Number))
-            .collect()
+        candidates.into_iter().filter_map(|f| json::number_from_f64(f).map(Value::Number)).collect()
     }
 }
 
@@ -538,8 +451,7 @@ fn distinct(items: &mut [Value]) {
         }
         *item = match item.take() {
             Value::String(s) => Value::String(format!("{s}{i}")),
-            Value::Number(n) => json::number_from_f64(json::as_f64(&n) + i as f64)
-                .map_or(Value::Null, Value::Number),
+            Value::Number(n) => json::number_from_f64(json::as_f64(&n) + i as f64).map_or(Value::Null, Value::Number),
             Value::Bool(b) => Value::Bool(!b),
             other => other,
         };
@@ -547,11 +459,7 @@ fn distinct(items: &mut [Value]) {
 }
 
 /// The tighter of an inclusive and an exclusive bound (`lower`: the larger one).
-fn stricter(
-    inclusive: Option<(f64, bool)>,
-    exclusive: Option<(f64, bool)>,
-    lower: bool,
-) -> Option<(f64, bool)> {
+fn stricter(inclusive: Option<(f64, bool)>, exclusive: Option<(f64, bool)>, lower: bool) -> Option<(f64, bool)> {
     match (inclusive, exclusive) {
         (Some(i), Some(e)) => {
             let pick_exclusive = if lower { e.0 >= i.0 } else { e.0 <= i.0 };
@@ -562,39 +470,18 @@ fn stricter(
 }
 
 /// The first allowed number from `bound` in `direction` (+1 upwards, -1 downwards).
-fn next_allowed(
-    bound: f64,
-    exclusive: bool,
-    step: Option<f64>,
-    integer: bool,
-    direction: f64,
-) -> f64 {
+fn next_allowed(bound: f64, exclusive: bool, step: Option<f64>, integer: bool, direction: f64) -> f64 {
     let beyond = |v: f64| {
-        if direction > 0.0 {
-            v > bound
-        } else {
-            v < bound
-        }
+        if direction > 0.0 { v > bound } else { v < bound }
     };
     let ok = |v: f64| (!exclusive || beyond(v)) && (!integer || v.fract() == 0.0);
     match step {
         Some(m) if m > 0.0 => {
-            let start = if direction > 0.0 {
-                (bound / m).ceil()
-            } else {
-                (bound / m).floor()
-            };
-            (0..100)
-                .map(|i| (start + direction * i as f64) * m)
-                .find(|&v| ok(v))
-                .unwrap_or(bound)
+            let start = if direction > 0.0 { (bound / m).ceil() } else { (bound / m).floor() };
+            (0..100).map(|i| (start + direction * i as f64) * m).find(|&v| ok(v)).unwrap_or(bound)
         }
         _ if integer => {
-            let start = if direction > 0.0 {
-                bound.ceil()
-            } else {
-                bound.floor()
-            };
+            let start = if direction > 0.0 { bound.ceil() } else { bound.floor() };
             if ok(start) { start } else { start + direction }
         }
         _ if exclusive => bound + direction,
@@ -653,19 +540,12 @@ fn sample(node: &Rx, choice: &Choice, out: &mut String, groups: &mut Vec<(u32, S
     }
     match node {
         // A positive lookbehind describes the text just before: writing it there makes it true.
-        Rx::Look {
-            ahead: false,
-            negate: false,
-            body,
-        } => sample(body, choice, out, groups),
+        Rx::Look { ahead: false, negate: false, body } => sample(body, choice, out, groups),
         Rx::Empty | Rx::Start | Rx::End | Rx::WordBoundary(_) | Rx::Look { .. } => {}
         Rx::Char(c) => out.push(*c),
         Rx::Dot => out.push('a'),
         Rx::Class(class) => out.extend(class_char(class)),
-        Rx::Escape(e) => out.extend(class_char(&Class {
-            negated: false,
-            items: vec![ClassItem::Escape(e.clone())],
-        })),
+        Rx::Escape(e) => out.extend(class_char(&Class { negated: false, items: vec![ClassItem::Escape(e.clone())] })),
         Rx::Group(body, number) => {
             let start = out.len();
             sample(body, choice, out, groups);
@@ -696,9 +576,7 @@ fn sample(node: &Rx, choice: &Choice, out: &mut String, groups: &mut Vec<(u32, S
 
 /// A character the class matches, preferring plain letters and digits.
 fn class_char(class: &Class) -> Option<char> {
-    const PREFERRED: &[char] = &[
-        'a', 'b', 'x', 'A', '0', '1', '_', '-', '.', ' ', 'é', 'α', 'я', '😀',
-    ];
+    const PREFERRED: &[char] = &['a', 'b', 'x', 'A', '0', '1', '_', '-', '.', ' ', 'é', 'α', 'я', '😀'];
     let inside = |c: char| class.items.iter().any(|item| item_matches(item, c)) != class.negated;
     PREFERRED.iter().copied().find(|&c| inside(c)).or_else(|| {
         class.items.iter().find_map(|item| match item {
@@ -712,9 +590,7 @@ fn item_matches(item: &ClassItem, c: char) -> bool {
     match item {
         ClassItem::Range(lo, hi) => (*lo..=*hi).contains(&c),
         ClassItem::Escape(ClassEscape::Digit(neg)) => c.is_ascii_digit() != *neg,
-        ClassItem::Escape(ClassEscape::Word(neg)) => {
-            (c.is_ascii_alphanumeric() || c == '_') != *neg
-        }
+        ClassItem::Escape(ClassEscape::Word(neg)) => (c.is_ascii_alphanumeric() || c == '_') != *neg,
         ClassItem::Escape(ClassEscape::Space(neg)) => regex::is_js_space(c) != *neg,
         ClassItem::Escape(ClassEscape::Property(neg, text)) => {
             let mut buf = [0; 4];

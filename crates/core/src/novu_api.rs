@@ -6,6 +6,7 @@
 //! connection, or a 5xx/429 answer; triggers carry a transaction id so that Novu deduplicates a retry.
 
 use std::io::Read;
+use std::sync::OnceLock;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
@@ -45,11 +46,7 @@ impl ApiResponse {
                     Some(Value::Array(items)) if !items.is_empty() => {
                         return items
                             .iter()
-                            .map(|i| {
-                                i.as_str()
-                                    .map(String::from)
-                                    .unwrap_or_else(|| json::stringify(i))
-                            })
+                            .map(|i| i.as_str().map(String::from).unwrap_or_else(|| json::stringify(i)))
                             .collect::<Vec<_>>()
                             .join("; ");
                     }
@@ -57,15 +54,8 @@ impl ApiResponse {
                 }
             }
         }
-        let text: String = String::from_utf8_lossy(&self.body)
-            .chars()
-            .take(500)
-            .collect();
-        if text.trim().is_empty() {
-            format!("HTTP {}", self.status)
-        } else {
-            text
-        }
+        let text: String = String::from_utf8_lossy(&self.body).chars().take(500).collect();
+        if text.trim().is_empty() { format!("HTTP {}", self.status) } else { text }
     }
 }
 
@@ -87,10 +77,7 @@ impl std::fmt::Display for ApiError {
                 write!(f, "could not reach the Novu API at {url}: {message}")
             }
             ApiError::Timeout { url, seconds } => {
-                write!(
-                    f,
-                    "the Novu API at {url} did not answer within {seconds} seconds"
-                )
+                write!(f, "the Novu API at {url} did not answer within {seconds} s")
             }
             ApiError::Request { url, message } => write!(f, "invalid request to {url}: {message}"),
         }
@@ -112,22 +99,14 @@ pub struct CallPolicy {
 
 impl Default for CallPolicy {
     fn default() -> Self {
-        CallPolicy {
-            timeout: Duration::from_secs(10),
-            retries: 2,
-            backoff: Duration::from_millis(250),
-        }
+        CallPolicy { timeout: Duration::from_secs(10), retries: 2, backoff: Duration::from_millis(250) }
     }
 }
 
 impl CallPolicy {
     /// A single attempt within `timeout` (the bridge's own forwarding of `action=trigger`).
     pub fn once(timeout: Duration) -> CallPolicy {
-        CallPolicy {
-            timeout,
-            retries: 0,
-            backoff: Duration::ZERO,
-        }
+        CallPolicy { timeout, retries: 0, backoff: Duration::ZERO }
     }
 }
 
@@ -141,11 +120,7 @@ pub struct ApiClient {
 
 impl ApiClient {
     pub fn new(api_url: &str, secret: &str, policy: CallPolicy) -> ApiClient {
-        ApiClient {
-            base: api_url.trim_end_matches('/').to_string(),
-            secret: secret.to_string(),
-            policy,
-        }
+        ApiClient { base: api_url.trim_end_matches('/').to_string(), secret: secret.to_string(), policy }
     }
 
     /// `<api_url>/v1<path>`.
@@ -171,10 +146,7 @@ impl ApiClient {
         loop {
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
-                return Err(ApiError::Timeout {
-                    url,
-                    seconds: self.policy.timeout.as_secs_f64(),
-                });
+                return Err(ApiError::Timeout { url, seconds: self.policy.timeout.as_secs_f64() });
             }
             let result = self.attempt(method, &url, body, remaining);
             let retryable = match &result {
@@ -195,62 +167,64 @@ impl ApiClient {
         }
     }
 
-    fn attempt(
-        &self,
-        method: &str,
-        url: &str,
-        body: Option<&str>,
-        timeout: Duration,
-    ) -> Result<ApiResponse, ApiError> {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(timeout))
-            .user_agent(format!("novu-framework/{}", env!("CARGO_PKG_VERSION")))
-            .build()
-            .into();
-        let builder = ureq::http::Request::builder()
-            .method(method)
-            .uri(url)
-            .header("Content-Type", "application/json")
-            .header("Authorization", format!("ApiKey {}", self.secret));
-        let invalid = |e: ureq::http::Error| ApiError::Request {
-            url: url.to_string(),
-            message: e.to_string(),
+    fn attempt(&self, method: &str, url: &str, body: Option<&str>, timeout: Duration) -> Result<ApiResponse, ApiError> {
+        let auth = format!("ApiKey {}", self.secret);
+        let sent = if method == "DELETE" {
+            agent()
+                .delete(url)
+                .config()
+                .timeout_global(Some(timeout))
+                .build()
+                .header("Content-Type", "application/json")
+                .header("Authorization", &auth)
+                .call()
+        } else {
+            agent()
+                .post(url)
+                .config()
+                .timeout_global(Some(timeout))
+                .build()
+                .header("Content-Type", "application/json")
+                .header("Authorization", &auth)
+                .send(body.unwrap_or(""))
         };
-        let sent = match body {
-            Some(text) => agent.run(builder.body(text.as_bytes().to_vec()).map_err(invalid)?),
-            None => agent.run(builder.body(()).map_err(invalid)?),
-        };
-        let mut response = sent.map_err(|e| match e {
-            ureq::Error::Timeout(_) => ApiError::Timeout {
-                url: url.to_string(),
-                seconds: self.policy.timeout.as_secs_f64(),
-            },
-            ureq::Error::BadUri(m) => ApiError::Request {
-                url: url.to_string(),
-                message: m,
-            },
-            other => ApiError::Connection {
-                url: url.to_string(),
-                message: other.to_string(),
-            },
-        })?;
+        let mut response = sent.map_err(|e| self.failure(url, e))?;
         let status = response.status().as_u16();
         let mut bytes = Vec::new();
-        response
-            .body_mut()
-            .as_reader()
-            .take(MAX_RESPONSE_BYTES)
-            .read_to_end(&mut bytes)
-            .map_err(|e| ApiError::Connection {
-                url: url.to_string(),
-                message: e.to_string(),
-            })?;
-        Ok(ApiResponse {
-            status,
-            body: bytes,
-        })
+        response.body_mut().as_reader().take(MAX_RESPONSE_BYTES).read_to_end(&mut bytes).map_err(|e| {
+            // A body that stalls past the budget is a timeout, not a broken connection.
+            if e.kind() == std::io::ErrorKind::TimedOut || e.to_string().starts_with("timeout") {
+                self.timeout(url)
+            } else {
+                ApiError::Connection { url: url.to_string(), message: e.to_string() }
+            }
+        })?;
+        Ok(ApiResponse { status, body: bytes })
     }
+
+    fn timeout(&self, url: &str) -> ApiError {
+        ApiError::Timeout { url: url.to_string(), seconds: self.policy.timeout.as_secs_f64() }
+    }
+
+    fn failure(&self, url: &str, error: ureq::Error) -> ApiError {
+        match error {
+            ureq::Error::Timeout(_) => self.timeout(url),
+            ureq::Error::BadUri(m) => ApiError::Request { url: url.to_string(), message: m },
+            other => ApiError::Connection { url: url.to_string(), message: other.to_string() },
+        }
+    }
+}
+
+/// One agent for the process, so connections (and TLS sessions) to the API are reused across calls.
+fn agent() -> &'static ureq::Agent {
+    static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
+    AGENT.get_or_init(|| {
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .user_agent(format!("novu-framework/{}", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into()
+    })
 }
 
 #[cfg(test)]
@@ -286,23 +260,13 @@ mod tests {
     }
 
     fn policy(retries: u32) -> CallPolicy {
-        CallPolicy {
-            timeout: Duration::from_secs(5),
-            retries,
-            backoff: Duration::from_millis(10),
-        }
+        CallPolicy { timeout: Duration::from_secs(5), retries, backoff: Duration::from_millis(10) }
     }
 
     #[test]
     fn retries_5xx_and_dropped_connections_then_succeeds() {
-        let (url, count) = script(vec![
-            None,
-            Some((503, "{}")),
-            Some((201, r#"{"data":{"ok":true}}"#)),
-        ]);
-        let r = ApiClient::new(&url, "k", policy(2))
-            .post("/events/trigger", "{}")
-            .unwrap();
+        let (url, count) = script(vec![None, Some((503, "{}")), Some((201, r#"{"data":{"ok":true}}"#))]);
+        let r = ApiClient::new(&url, "k", policy(2)).post("/events/trigger", "{}").unwrap();
         assert_eq!(r.status, 201);
         assert_eq!(count.load(Ordering::SeqCst), 3);
     }
@@ -310,15 +274,10 @@ mod tests {
     #[test]
     fn client_errors_are_not_retried() {
         let (url, count) = script(vec![
-            Some((
-                422,
-                r#"{"statusCode":422,"message":"bad to","error":"Unprocessable Entity"}"#,
-            )),
+            Some((422, r#"{"statusCode":422,"message":"bad to","error":"Unprocessable Entity"}"#)),
             Some((201, "{}")),
         ]);
-        let r = ApiClient::new(&url, "k", policy(3))
-            .post("/events/trigger", "{}")
-            .unwrap();
+        let r = ApiClient::new(&url, "k", policy(3)).post("/events/trigger", "{}").unwrap();
         assert_eq!(r.status, 422);
         assert_eq!(r.message(), "bad to");
         assert_eq!(count.load(Ordering::SeqCst), 1);
@@ -329,13 +288,8 @@ mod tests {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         drop(listener);
-        let e = ApiClient::new(&url, "k", policy(1))
-            .post("/events/trigger", "{}")
-            .unwrap_err();
+        let e = ApiClient::new(&url, "k", policy(1)).post("/events/trigger", "{}").unwrap_err();
         assert!(matches!(e, ApiError::Connection { .. }), "{e:?}");
-        assert!(
-            e.to_string().contains(&format!("{url}/v1/events/trigger")),
-            "{e}"
-        );
+        assert!(e.to_string().contains(&format!("{url}/v1/events/trigger")), "{e}");
     }
 }

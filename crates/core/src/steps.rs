@@ -60,12 +60,7 @@ impl StepKind {
     pub fn is_channel(self) -> bool {
         matches!(
             self,
-            StepKind::Email
-                | StepKind::Sms
-                | StepKind::Push
-                | StepKind::Chat
-                | StepKind::InApp
-                | StepKind::Tool
+            StepKind::Email | StepKind::Sms | StepKind::Push | StepKind::Chat | StepKind::InApp | StepKind::Tool
         )
     }
 
@@ -76,35 +71,22 @@ impl StepKind {
 
     /// The built-in outputs schema (custom steps use their `outputSchema` instead).
     pub fn outputs_schema(self) -> Arc<Schema> {
-        builtin()
-            .get(&self)
-            .map(|s| s.outputs.clone())
-            .unwrap_or_else(empty_schema)
+        builtin().get(&self).map(|s| s.outputs.clone()).unwrap_or_else(empty_schema)
     }
 
     /// The built-in results schema: what hydration from `state` is validated against.
     pub fn results_schema(self) -> Arc<Schema> {
-        builtin()
-            .get(&self)
-            .map(|s| s.results.clone())
-            .unwrap_or_else(empty_schema)
+        builtin().get(&self).map(|s| s.results.clone()).unwrap_or_else(empty_schema)
     }
 
     /// The provider ids this step type accepts overrides for, in upstream's table order.
     pub fn provider_ids(self) -> Vec<&'static str> {
-        providers()
-            .get(&self)
-            .map(|table| table.iter().map(|(id, _)| *id).collect())
-            .unwrap_or_default()
+        providers().get(&self).map(|table| table.iter().map(|(id, _)| *id).collect()).unwrap_or_default()
     }
 
     /// The output schema of a provider override, if the channel knows the provider.
     pub fn provider_schema(self, provider_id: &str) -> Option<Arc<Schema>> {
-        providers()
-            .get(&self)?
-            .iter()
-            .find(|(id, _)| *id == provider_id)
-            .map(|(_, s)| s.clone())
+        providers().get(&self)?.iter().find(|(id, _)| *id == provider_id).map(|(_, s)| s.clone())
     }
 }
 
@@ -117,11 +99,7 @@ pub fn empty_schema_value() -> Value {
 /// The compiled [`empty_schema_value`], shared.
 pub fn empty_schema() -> Arc<Schema> {
     static EMPTY: OnceLock<Arc<Schema>> = OnceLock::new();
-    EMPTY
-        .get_or_init(|| {
-            Arc::new(Schema::compile(&empty_schema_value()).expect("the empty schema compiles"))
-        })
-        .clone()
+    EMPTY.get_or_init(|| Arc::new(Schema::compile(&empty_schema_value()).expect("the empty schema compiles"))).clone()
 }
 
 struct StepSchemas {
@@ -135,21 +113,13 @@ const PROVIDER_SCHEMAS: &str = include_str!("../data/provider-schemas.json");
 fn builtin() -> &'static HashMap<StepKind, StepSchemas> {
     static TABLE: OnceLock<HashMap<StepKind, StepSchemas>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let doc: Value =
-            serde_json::from_str(STEP_SCHEMAS).expect("embedded step schemas are JSON");
-        let compile =
-            |v: &Value| Arc::new(Schema::compile(v).expect("embedded step schemas compile"));
+        let doc: Value = serde_json::from_str(STEP_SCHEMAS).expect("embedded step schemas are JSON");
+        let compile = |v: &Value| Arc::new(Schema::compile(v).expect("embedded step schemas compile"));
         StepKind::ALL
             .into_iter()
             .filter_map(|kind| {
                 let entry = doc.get(kind.type_name())?;
-                Some((
-                    kind,
-                    StepSchemas {
-                        outputs: compile(&entry["outputs"]),
-                        results: compile(&entry["results"]),
-                    },
-                ))
+                Some((kind, StepSchemas { outputs: compile(&entry["outputs"]), results: compile(&entry["results"]) }))
             })
             .collect()
     })
@@ -161,9 +131,8 @@ fn providers() -> &'static HashMap<StepKind, ProviderTable> {
     static TABLE: OnceLock<HashMap<StepKind, ProviderTable>> = OnceLock::new();
     TABLE.get_or_init(|| {
         static DOC: OnceLock<Value> = OnceLock::new();
-        let doc = DOC.get_or_init(|| {
-            serde_json::from_str(PROVIDER_SCHEMAS).expect("embedded provider schemas are JSON")
-        });
+        let doc =
+            DOC.get_or_init(|| serde_json::from_str(PROVIDER_SCHEMAS).expect("embedded provider schemas are JSON"));
         StepKind::ALL
             .into_iter()
             .filter_map(|kind| {
@@ -171,12 +140,7 @@ fn providers() -> &'static HashMap<StepKind, ProviderTable> {
                 let table = channel
                     .iter()
                     .map(|(id, schema)| {
-                        (
-                            id.as_str(),
-                            Arc::new(
-                                Schema::compile(schema).expect("embedded provider schemas compile"),
-                            ),
-                        )
+                        (id.as_str(), Arc::new(Schema::compile(schema).expect("embedded provider schemas compile")))
                     })
                     .collect();
                 Some((kind, table))
@@ -209,17 +173,8 @@ mod tests {
 
     #[test]
     fn custom_falls_back_to_the_empty_schema() {
-        assert_eq!(
-            StepKind::Custom.outputs_schema().source(),
-            &empty_schema_value()
-        );
-        assert_eq!(
-            StepKind::Email.results_schema().source(),
-            &empty_schema_value()
-        );
-        assert_eq!(
-            StepKind::Delay.results_schema().source()["required"],
-            json!(["duration"])
-        );
+        assert_eq!(StepKind::Custom.outputs_schema().source(), &empty_schema_value());
+        assert_eq!(StepKind::Email.results_schema().source(), &empty_schema_value());
+        assert_eq!(StepKind::Delay.results_schema().source()["required"], json!(["duration"]));
     }
 }

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
-use crate::error::{ErrorCode, FrameworkError};
 use crate::controls::TemplateCache;
+use crate::error::{ErrorCode, FrameworkError};
 use crate::mock::mock;
 use crate::schema::Schema;
 use crate::steps::{StepKind, empty_schema};
@@ -167,8 +167,7 @@ impl WorkflowBuilder {
             None | Some(Value::Null) => json!({}),
             Some(p) => map_preferences(p).map_err(|m| plain(format!("{here}: {m}")))?,
         };
-        let schema =
-            |value: &Option<Value>, what: &str| compile_or_empty(value, &format!("{here}: {what}"));
+        let schema = |value: &Option<Value>, what: &str| compile_or_empty(value, &format!("{here}: {what}"));
         let has_payload_schema = options.payload_schema.is_some();
         let payload = schema(&options.payload_schema, "payload_schema")?;
         let preview_payload = mock(payload.schema());
@@ -202,50 +201,30 @@ impl WorkflowBuilder {
     }
 
     /// Records one step call; fails on a duplicate id, an unknown provider or an invalid schema.
-    pub fn add_step(
-        &mut self,
-        kind: StepKind,
-        id: &str,
-        options: StepOptions,
-    ) -> Result<(), DefinitionError> {
+    pub fn add_step(&mut self, kind: StepKind, id: &str, options: StepOptions) -> Result<(), DefinitionError> {
         let wf = &self.definition.id;
         let here = format!("Workflow `{wf}`, step `{id}`");
         if id.is_empty() {
-            return Err(plain(format!(
-                "Workflow `{wf}`: a step id must be a non-empty string"
-            )));
+            return Err(plain(format!("Workflow `{wf}`: a step id must be a non-empty string")));
         }
         if self.definition.index.contains_key(id) {
             let e = FrameworkError::step_already_exists(id);
-            return Err(DefinitionError {
-                code: Some(e.code),
-                message: format!("Workflow `{wf}`: {}", e.message),
-            });
+            return Err(DefinitionError { code: Some(e.code), message: format!("Workflow `{wf}`: {}", e.message) });
         }
         if options.output_schema.is_some() && kind != StepKind::Custom {
-            return Err(plain(format!(
-                "{here}: output_schema is only accepted by custom steps"
-            )));
+            return Err(plain(format!("{here}: output_schema is only accepted by custom steps")));
         }
-        let controls =
-            compile_or_empty(&options.control_schema, &format!("{here}: control_schema"))?;
+        let controls = compile_or_empty(&options.control_schema, &format!("{here}: control_schema"))?;
         let (outputs, results) = if kind == StepKind::Custom {
-            let schema =
-                compile_or_empty(&options.output_schema, &format!("{here}: output_schema"))?;
+            let schema = compile_or_empty(&options.output_schema, &format!("{here}: output_schema"))?;
             (schema.clone(), schema)
         } else {
-            (
-                SchemaDoc(kind.outputs_schema()),
-                SchemaDoc(kind.results_schema()),
-            )
+            (SchemaDoc(kind.outputs_schema()), SchemaDoc(kind.results_schema()))
         };
         let mut providers = Vec::new();
         if let Some(list) = &options.providers {
             if !kind.is_channel() && !list.is_empty() {
-                return Err(plain(format!(
-                    "{here}: {} steps do not take provider overrides",
-                    kind.type_name()
-                )));
+                return Err(plain(format!("{here}: {} steps do not take provider overrides", kind.type_name())));
             }
             for (provider_id, code) in list {
                 let Some(schema) = kind.provider_schema(provider_id) else {
@@ -284,9 +263,7 @@ impl WorkflowBuilder {
             Ok(()) => Arc::new(TemplateCache::from_controls(&defaults)),
             Err(_) => Arc::new(TemplateCache::default()),
         };
-        self.definition
-            .index
-            .insert(id.to_string(), self.definition.steps.len());
+        self.definition.index.insert(id.to_string(), self.definition.steps.len());
         self.definition.steps.push(StepDefinition {
             id: id.to_string(),
             kind,
@@ -314,10 +291,7 @@ impl WorkflowBuilder {
 }
 
 fn plain(message: impl Into<String>) -> DefinitionError {
-    DefinitionError {
-        code: None,
-        message: message.into(),
-    }
+    DefinitionError { code: None, message: message.into() }
 }
 
 /// Compiles a user schema, or gives upstream's empty schema when there is none. Upstream accepts a JSON
@@ -328,9 +302,7 @@ fn compile_or_empty(value: &Option<Value>, what: &str) -> Result<SchemaDoc, Defi
     };
     let root_ok = value.as_object().is_some_and(|o| {
         o.get("type").and_then(Value::as_str) == Some("object")
-            || ["anyOf", "allOf", "oneOf"]
-                .iter()
-                .any(|k| o.contains_key(*k))
+            || ["anyOf", "allOf", "oneOf"].iter().any(|k| o.contains_key(*k))
     });
     if !root_ok {
         return Err(plain(format!(
@@ -357,9 +329,7 @@ const CHANNELS: [(&str, &str); 7] = [
 /// channels dropped, no defaults added.
 fn map_preferences(input: &Value) -> Result<Value, String> {
     let Some(obj) = input.as_object() else {
-        return Err(
-            "preferences must be an object like {\"all\": {...}, \"channels\": {...}}".into(),
-        );
+        return Err("preferences must be an object like {\"all\": {...}, \"channels\": {...}}".into());
     };
     let mut out = Map::new();
     if let Some(all) = obj.get("all").filter(|v| crate::json::truthy(v)) {
@@ -397,76 +367,38 @@ mod tests {
             map_preferences(&p).unwrap(),
             json!({"all": {"enabled": false, "readOnly": true}, "channels": {"in_app": {"enabled": true}, "email": {"enabled": false}, "sms": {}}})
         );
-        assert_eq!(
-            map_preferences(&json!({"all": {"readOnly": true}})).unwrap(),
-            json!({"all": {"readOnly": true}})
-        );
-        assert_eq!(
-            map_preferences(&json!({"channels": {"fax": {}}})).unwrap(),
-            json!({})
-        );
+        assert_eq!(map_preferences(&json!({"all": {"readOnly": true}})).unwrap(), json!({"all": {"readOnly": true}}));
+        assert_eq!(map_preferences(&json!({"channels": {"fax": {}}})).unwrap(), json!({}));
         assert!(map_preferences(&json!([1])).is_err());
     }
 
     #[test]
     fn duplicate_steps_and_unknown_providers_fail_with_names() {
         let mut b = WorkflowBuilder::new("wf", options(), String::new()).unwrap();
-        b.add_step(StepKind::Email, "a", StepOptions::default())
-            .unwrap();
-        let dup = b
-            .add_step(StepKind::Sms, "a", StepOptions::default())
-            .unwrap_err();
+        b.add_step(StepKind::Email, "a", StepOptions::default()).unwrap();
+        let dup = b.add_step(StepKind::Sms, "a", StepOptions::default()).unwrap_err();
         assert_eq!(dup.code, Some(ErrorCode::StepAlreadyExistsError));
-        assert!(
-            dup.message.contains("Workflow `wf`") && dup.message.contains("`a` already exists"),
-            "{}",
-            dup.message
-        );
+        assert!(dup.message.contains("Workflow `wf`") && dup.message.contains("`a` already exists"), "{}", dup.message);
         let unknown = b
             .add_step(
                 StepKind::Email,
                 "b",
-                StepOptions {
-                    providers: Some(vec![("slack".into(), String::new())]),
-                    ..Default::default()
-                },
+                StepOptions { providers: Some(vec![("slack".into(), String::new())]), ..Default::default() },
             )
             .unwrap_err();
-        assert!(
-            unknown.message.contains("step `b`") && unknown.message.contains("`slack`"),
-            "{}",
-            unknown.message
-        );
+        assert!(unknown.message.contains("step `b`") && unknown.message.contains("`slack`"), "{}", unknown.message);
         assert!(unknown.message.contains("sendgrid"));
     }
 
     #[test]
     fn schemas_must_have_an_object_root() {
-        let bad = WorkflowOptions {
-            payload_schema: Some(json!({"type": "string"})),
-            ..options()
-        };
+        let bad = WorkflowOptions { payload_schema: Some(json!({"type": "string"})), ..options() };
         let e = WorkflowBuilder::new("wf", bad, String::new()).unwrap_err();
-        assert!(
-            e.message.contains("Workflow `wf`: payload_schema"),
-            "{}",
-            e.message
-        );
-        let ok = WorkflowOptions {
-            payload_schema: Some(json!({"anyOf": [{"type": "object"}]})),
-            ..options()
-        };
+        assert!(e.message.contains("Workflow `wf`: payload_schema"), "{}", e.message);
+        let ok = WorkflowOptions { payload_schema: Some(json!({"anyOf": [{"type": "object"}]})), ..options() };
         assert!(WorkflowBuilder::new("wf", ok, String::new()).is_ok());
-        let sev = WorkflowOptions {
-            severity: Some("urgent".into()),
-            ..options()
-        };
-        assert!(
-            WorkflowBuilder::new("wf", sev, String::new())
-                .unwrap_err()
-                .message
-                .contains("severity")
-        );
+        let sev = WorkflowOptions { severity: Some("urgent".into()), ..options() };
+        assert!(WorkflowBuilder::new("wf", sev, String::new()).unwrap_err().message.contains("severity"));
     }
 
     #[test]
@@ -482,30 +414,21 @@ mod tests {
             },
         )
         .unwrap();
-        b.add_step(StepKind::Delay, "d", StepOptions::default())
-            .unwrap();
+        b.add_step(StepKind::Delay, "d", StepOptions::default()).unwrap();
         b.add_step(
             StepKind::Custom,
             "x",
             StepOptions {
-                output_schema: Some(
-                    json!({"type": "object", "properties": {"n": {"type": "number"}}}),
-                ),
+                output_schema: Some(json!({"type": "object", "properties": {"n": {"type": "number"}}})),
                 ..Default::default()
             },
         )
         .unwrap();
         let wf = b.build();
-        assert_eq!(
-            wf.steps[0].options,
-            json!({"controlSchema": {"type": "object"}, "providers": {}})
-        );
+        assert_eq!(wf.steps[0].options, json!({"controlSchema": {"type": "object"}, "providers": {}}));
         assert_eq!(wf.steps[0].providers[0].id, "slack");
         assert_eq!(wf.steps[1].options, json!({}));
-        assert_eq!(
-            wf.step("x").unwrap().outputs.source(),
-            wf.step("x").unwrap().results.source()
-        );
+        assert_eq!(wf.step("x").unwrap().outputs.source(), wf.step("x").unwrap().results.source());
         assert!(wf.step("nope").is_none());
     }
 }

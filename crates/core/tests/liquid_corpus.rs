@@ -10,9 +10,7 @@ use serde_json::{Value, json};
 fn deviation(id: &str) -> Option<Value> {
     match id {
         // Double-quoted Liquid literals are accepted (a superset of upstream).
-        "welcome-inbox-liquid-double-quotes" => {
-            Some(json!({ "ok": { "subject": "PRO", "body": "Welcome to pro" } }))
-        }
+        "welcome-inbox-liquid-double-quotes" => Some(json!({ "ok": { "subject": "PRO", "body": "Welcome to pro" } })),
         _ => None,
     }
 }
@@ -29,11 +27,7 @@ fn corpus_cases_compile_like_upstream() {
         match (&expect.get("ok"), result) {
             (Some(fields), Ok(compiled)) => {
                 for (key, want) in fields.as_object().unwrap() {
-                    assert_eq!(
-                        json::stringify(&compiled[key]),
-                        json::stringify(want),
-                        "{id}: control {key}"
-                    );
+                    assert_eq!(json::stringify(&compiled[key]), json::stringify(want), "{id}: control {key}");
                 }
             }
             (None, Err(e)) => assert_eq!(e.data, expect["error"], "{id}"),

@@ -10,17 +10,8 @@ fn context() -> Value {
 }
 
 fn limit_error(template: &str) -> String {
-    let err = compile_controls(
-        &json!({ "subject": template }),
-        &context(),
-        &Limits::default(),
-    )
-    .expect_err(template);
-    assert_eq!(
-        err.data["name"], "LimitError",
-        "{template}: {}",
-        err.message
-    );
+    let err = compile_controls(&json!({ "subject": template }), &context(), &Limits::default()).expect_err(template);
+    assert_eq!(err.data["name"], "LimitError", "{template}: {}", err.message);
     err.data["message"].as_str().unwrap().to_string()
 }
 
@@ -39,10 +30,7 @@ fn huge_loops_hit_the_iteration_limit() {
         "{% for i in (1..100000) %}{% if payload.list contains -1 %}{% endif %}{% endfor %}",
         "{{ payload.big | split: '' | join: payload.big }}",
     ] {
-        assert!(
-            limit_error(template).contains("max_iterations = 1000000"),
-            "{template}"
-        );
+        assert!(limit_error(template).contains("max_iterations = 1000000"), "{template}");
     }
 }
 
@@ -55,23 +43,16 @@ fn huge_strings_hit_the_string_limit() {
         "{{ 0 | date: '%999999999Y' }}",
         "{% assign s = payload.big | append: payload.big | append: payload.big | append: payload.big | append: payload.big %}",
     ] {
-        assert!(
-            limit_error(template).contains("max_string_bytes"),
-            "{template}"
-        );
+        assert!(limit_error(template).contains("max_string_bytes"), "{template}");
     }
 }
 
 #[test]
 fn huge_output_hits_the_output_limit() {
-    for template in [
-        "{% for i in (1..100) %}{{ payload.big }}{% endfor %}",
-        "{% tablerow i in (1..100000000) %}{% endtablerow %}",
-    ] {
-        assert!(
-            limit_error(template).contains("max_output_bytes"),
-            "{template}"
-        );
+    for template in
+        ["{% for i in (1..100) %}{{ payload.big }}{% endfor %}", "{% tablerow i in (1..100000000) %}{% endtablerow %}"]
+    {
+        assert!(limit_error(template).contains("max_output_bytes"), "{template}");
     }
 }
 
@@ -85,28 +66,20 @@ fn repeated_string_work_hits_the_work_limit() {
         "{% for i in (1..100000) %}{% assign n = payload.big | first %}{% endfor %}",
         "{% for i in (1..100000) %}{% assign n = payload.big | to_integer %}{% endfor %}",
     ] {
-        assert!(
-            limit_error(template).contains("max_work_bytes"),
-            "{template}"
-        );
+        assert!(limit_error(template).contains("max_work_bytes"), "{template}");
     }
 }
 
 #[test]
 fn the_budget_is_shared_by_all_controls() {
-    let limits = Limits {
-        max_iterations: 10,
-        ..Limits::default()
-    };
-    let controls =
-        json!({"a": "{% for i in (1..6) %}{% endfor %}", "b": "{% for i in (1..6) %}{% endfor %}"});
+    let limits = Limits { max_iterations: 10, ..Limits::default() };
+    let controls = json!({"a": "{% for i in (1..6) %}{% endfor %}", "b": "{% for i in (1..6) %}{% endfor %}"});
     let err = compile_controls(&controls, &json!({}), &limits).unwrap_err();
     assert_eq!(
         err.data,
         json!({"name": "LimitError", "message": "loop iteration limit exceeded (max_iterations = 10)"})
     );
-    let ok =
-        json!({"a": "{% for i in (1..5) %}{% endfor %}", "b": "{% for i in (1..5) %}{% endfor %}"});
+    let ok = json!({"a": "{% for i in (1..5) %}{% endfor %}", "b": "{% for i in (1..5) %}{% endfor %}"});
     assert!(compile_controls(&ok, &json!({}), &limits).is_ok());
 }
 
@@ -118,28 +91,15 @@ fn deep_nesting_is_a_parse_error() {
         format!("{{{{ a{} }}}}", "[b".repeat(10_000)),
         "{% for i in x %}{% case y %}{% when 1 %}".repeat(5_000),
     ] {
-        let err = compile_controls(
-            &json!({ "subject": template }),
-            &json!({}),
-            &Limits::default(),
-        )
-        .unwrap_err();
+        let err = compile_controls(&json!({ "subject": template }), &json!({}), &Limits::default()).unwrap_err();
         assert_eq!(err.data, json!({"name": "ParseError"}));
     }
 }
 
 #[test]
 fn long_flat_expressions_do_not_recurse() {
-    let template = format!(
-        "{{% if {}true %}}yes{{% endif %}}",
-        "false or ".repeat(50_000)
-    );
-    let out = compile_controls(
-        &json!({ "subject": template }),
-        &json!({}),
-        &Limits::default(),
-    )
-    .unwrap();
+    let template = format!("{{% if {}true %}}yes{{% endif %}}", "false or ".repeat(50_000));
+    let out = compile_controls(&json!({ "subject": template }), &json!({}), &Limits::default()).unwrap();
     assert_eq!(out["subject"], "yes");
 }
 
@@ -157,18 +117,8 @@ fn sessions_render_templates_directly() {
 #[test]
 fn the_deepest_accepted_nesting_fits_a_small_stack() {
     // 64 nested blocks (the most accepted) parse and render on a 1 MiB stack, even in debug builds.
-    let unit = [
-        "{% if payload.x != 'y' and true %}",
-        "{% for j in (1..1) %}",
-        "{% capture c %}",
-        "{% unless false %}",
-    ];
-    let close = [
-        "{% endif %}",
-        "{% endfor %}",
-        "{% endcapture %}{{ c }}",
-        "{% endunless %}",
-    ];
+    let unit = ["{% if payload.x != 'y' and true %}", "{% for j in (1..1) %}", "{% capture c %}", "{% unless false %}"];
+    let close = ["{% endif %}", "{% endfor %}", "{% endcapture %}{{ c }}", "{% endunless %}"];
     let mut template: String = (0..64).map(|i| unit[i % 4]).collect();
     template.push_str("{{ payload.x | append: 'z' | upcase }}");
     template.extend((0..64).rev().map(|i| close[i % 4]));
@@ -177,19 +127,12 @@ fn the_deepest_accepted_nesting_fits_a_small_stack() {
         std::thread::Builder::new()
             .stack_size(1 << 20)
             .spawn(move || {
-                compile_controls(
-                    &json!({ "subject": t }),
-                    &json!({"payload": {"x": "v"}}),
-                    &Limits::default(),
-                )
+                compile_controls(&json!({ "subject": t }), &json!({"payload": {"x": "v"}}), &Limits::default())
             })
             .unwrap()
             .join()
             .unwrap()
     };
     assert_eq!(run(template).unwrap()["subject"], "VZ");
-    assert_eq!(
-        run(too_deep).unwrap_err().data,
-        json!({"name": "ParseError"})
-    );
+    assert_eq!(run(too_deep).unwrap_err().data, json!({"name": "ParseError"}));
 }

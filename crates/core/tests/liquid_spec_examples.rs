@@ -38,10 +38,7 @@ fn output_escaping_examples_10_5_2() {
     assert_eq!(render("{{payload.bool}}"), "true");
     assert_eq!(render("{{payload.nul}}"), "");
     assert_eq!(render("{{payload.missing}}"), "");
-    assert_eq!(
-        render("{{subscriber}}"),
-        "{'subscriberId':'s','firstName':'Ann','lastName':'O'Neil'}"
-    );
+    assert_eq!(render("{{subscriber}}"), "{'subscriberId':'s','firstName':'Ann','lastName':'O'Neil'}");
     assert_eq!(render("{{workflow.tags}}"), "['t1','t2']");
     assert_eq!(render("{{payload.obj}}"), "{'a':1,'b':'two 'q''}");
 }
@@ -50,48 +47,25 @@ fn output_escaping_examples_10_5_2() {
 fn json_filter_examples_10_5_3() {
     assert_eq!(render("{{payload.arr | json}}"), "[1,'a']");
     assert_eq!(render("{{'str' | json}}"), "str");
-    assert_eq!(
-        render("{{payload.obj | json: 2}}"),
-        "{\\n  'a': 1,\\n  'b': 'two \\'q\\''\\n}"
-    );
+    assert_eq!(render("{{payload.obj | json: 2}}"), "{\\n  'a': 1,\\n  'b': 'two \\'q\\''\\n}");
 }
 
 #[test]
 fn digest_examples_10_5_3() {
-    assert_eq!(
-        render("{{ payload.letters | slice: 0, 3 | digest }}"),
-        "A, B and 1 other"
-    );
-    assert_eq!(
-        render("{{ payload.letters | digest }}"),
-        "A, B and 2 others"
-    );
-    assert_eq!(
-        render("{{ payload.letters | digest: 3 }}"),
-        "A, B, C and 1 other"
-    );
+    assert_eq!(render("{{ payload.letters | slice: 0, 3 | digest }}"), "A, B and 1 other");
+    assert_eq!(render("{{ payload.letters | digest }}"), "A, B and 2 others");
+    assert_eq!(render("{{ payload.letters | digest: 3 }}"), "A, B, C and 1 other");
     assert_eq!(render("{{ payload.letters | digest: 4 }}"), "A, B, C and D");
     assert_eq!(render("{{ payload.ab | digest: 1 }}"), "A and B");
 }
 
 #[test]
 fn to_sentence_examples_10_5_3() {
+    assert_eq!(render("{{ payload.xyzw | toSentence }}"), "x, y, and 2 others");
+    assert_eq!(render("{{ payload.letters | toSentence: '', 1 }}"), "A and 3 others");
+    assert_eq!(render("{{ payload.xyzw | toSentence: '', 2, 'person' }}"), "x, y, and 2 people");
     assert_eq!(
-        render("{{ payload.xyzw | toSentence }}"),
-        "x, y, and 2 others"
-    );
-    assert_eq!(
-        render("{{ payload.letters | toSentence: '', 1 }}"),
-        "A and 3 others"
-    );
-    assert_eq!(
-        render("{{ payload.xyzw | toSentence: '', 2, 'person' }}"),
-        "x, y, and 2 people"
-    );
-    assert_eq!(
-        render(
-            "{{ payload.letters | slice: 0, 3 | toSentence: '', 3, 'other', '; ', ' & ', ', & ' }}"
-        ),
+        render("{{ payload.letters | slice: 0, 3 | toSentence: '', 3, 'other', '; ', ' & ', ', & ' }}"),
         "A; B, & C"
     );
 }
@@ -114,23 +88,14 @@ fn pluralize_examples_10_5_3() {
 fn lookup_examples_10_5_3() {
     let users = "{{ payload.users | digest: 4, 'profile.name' }}";
     assert_eq!(render(users), "X, Y, Z and W");
-    assert_eq!(
-        render("{{ payload.users | digest: 2, 'profile' }}"),
-        "{\"name\":\"X\"}, {\"name\":\"Y\"} and 2 others"
-    );
-    assert_eq!(
-        render("{{ payload.users | digest: 2, 'profile.missing' }}"),
-        ",  and 2 others"
-    );
+    assert_eq!(render("{{ payload.users | digest: 2, 'profile' }}"), "{\"name\":\"X\"}, {\"name\":\"Y\"} and 2 others");
+    assert_eq!(render("{{ payload.users | digest: 2, 'profile.missing' }}"), ",  and 2 others");
 }
 
 #[test]
 fn translation_marker_examples_10_5_3() {
     assert_eq!(render("{{ t.welcome }}"), "{{t.welcome}}");
-    assert_eq!(
-        render("{{ 3 | pluralize: 't.apple', 't.apples' }}"),
-        "3 {{t.apples}}"
-    );
+    assert_eq!(render("{{ 3 | pluralize: 't.apple', 't.apples' }}"), "3 {{t.apples}}");
 }
 
 #[test]
@@ -173,12 +138,7 @@ fn item_73_value_types() {
 fn item_74_special_characters_round_trip() {
     let tricky = "say \"hi\" \\ back\nslash\ttab\r";
     let ctx = json!({"payload": {"s": tricky}});
-    let out = compile_controls(
-        &json!({"subject": "{{payload.s}}"}),
-        &ctx,
-        &Limits::default(),
-    )
-    .unwrap();
+    let out = compile_controls(&json!({"subject": "{{payload.s}}"}), &ctx, &Limits::default()).unwrap();
     assert_eq!(out["subject"], tricky);
 }
 
@@ -190,38 +150,20 @@ fn item_75_json_filter() {
 
 #[test]
 fn item_76_digest() {
-    assert_eq!(
-        render("{{ payload.letters | digest }}"),
-        "A, B and 2 others"
-    );
-    assert_eq!(
-        render("{{ payload.letters | digest: 3 }}"),
-        "A, B, C and 1 other"
-    );
+    assert_eq!(render("{{ payload.letters | digest }}"), "A, B and 2 others");
+    assert_eq!(render("{{ payload.letters | digest: 3 }}"), "A, B, C and 1 other");
     assert_eq!(render("{{ payload.letters | digest: 4 }}"), "A, B, C and D");
     assert_eq!(render("{{ payload.one | digest }}"), "A");
     assert_eq!(render("{{ payload.none | digest }}"), "");
-    assert_eq!(
-        render("{{ payload.users | digest: 2, 'profile.name' }}"),
-        "X, Y and 2 others"
-    );
+    assert_eq!(render("{{ payload.users | digest: 2, 'profile.name' }}"), "X, Y and 2 others");
 }
 
 #[test]
 fn item_77_to_sentence() {
-    assert_eq!(
-        render("{{ payload.xyzw | toSentence }}"),
-        "x, y, and 2 others"
-    );
-    assert_eq!(
-        render("{{ payload.xyzw | toSentence: '', 1 }}"),
-        "x and 3 others"
-    );
+    assert_eq!(render("{{ payload.xyzw | toSentence }}"), "x, y, and 2 others");
+    assert_eq!(render("{{ payload.xyzw | toSentence: '', 1 }}"), "x and 3 others");
     assert_eq!(render("{{ payload.ab | toSentence }}"), "A and B");
-    assert_eq!(
-        render("{{ payload.xyzw | toSentence: '', 2, 'person' }}"),
-        "x, y, and 2 people"
-    );
+    assert_eq!(render("{{ payload.xyzw | toSentence: '', 2, 'person' }}"), "x, y, and 2 people");
 }
 
 #[test]
@@ -238,31 +180,22 @@ fn item_78_pluralize() {
 #[test]
 fn item_79_translation_markers() {
     assert_eq!(render("{{ t.bye_msg }}"), "{{t.bye_msg}}");
-    assert_eq!(
-        render("{{ 3 | pluralize: 't.apple', 't.apples' }}"),
-        "3 {{t.apples}}"
-    );
+    assert_eq!(render("{{ 3 | pluralize: 't.apple', 't.apples' }}"), "3 {{t.apples}}");
 }
 
 #[test]
 fn item_80_json_strings_are_lifted() {
-    let out = compile(
-        json!({"a": "  {\"k\": \"{{payload.name}}\"}  ", "b": "[]", "c": "{}", "d": "[1,2"}),
-    )
-    .unwrap();
-    assert_eq!(
-        out,
-        json!({"a": "{\"k\":\"Bob\"}", "b": "[]", "c": "{}", "d": "[1,2"})
-    );
+    let out = compile(json!({"a": "  {\"k\": \"{{payload.name}}\"}  ", "b": "[]", "c": "{}", "d": "[1,2"})).unwrap();
+    assert_eq!(out, json!({"a": "{\"k\":\"Bob\"}", "b": "[]", "c": "{}", "d": "[1,2"}));
 }
 
 #[test]
 fn item_81_types_are_kept_and_nested_templates_render() {
-    let out = compile(json!({"n": 3, "t": true, "z": null, "o1": {"inner": "{{payload.name}}"}, "l": [1, "{{payload.num}}"]})).unwrap();
-    assert_eq!(
-        out,
-        json!({"n": 3, "t": true, "z": null, "o1": {"inner": "Bob"}, "l": [1, "1.5"]})
-    );
+    let out = compile(
+        json!({"n": 3, "t": true, "z": null, "o1": {"inner": "{{payload.name}}"}, "l": [1, "{{payload.num}}"]}),
+    )
+    .unwrap();
+    assert_eq!(out, json!({"n": 3, "t": true, "z": null, "o1": {"inner": "Bob"}, "l": [1, "1.5"]}));
 }
 
 #[test]
@@ -281,10 +214,7 @@ fn item_83_unterminated_output_fails_with_tokenization_error() {
 
 #[test]
 fn double_quoted_literals_are_accepted() {
-    assert_eq!(
-        render("{% if payload.name == \"Bob\" %}yes{% endif %}"),
-        "yes"
-    );
+    assert_eq!(render("{% if payload.name == \"Bob\" %}yes{% endif %}"), "yes");
     assert_eq!(render("{{ payload.name | append: \"!\" }}"), "Bob!");
     assert_eq!(render("{{ payload.name | append: \"it's\" }}"), "Bobit's");
     assert_eq!(render("{{ 'say \"hi\"' }}"), "say \"hi\"");
@@ -299,11 +229,9 @@ fn cached_templates_render_the_same() {
     shareable(&cache);
     assert_eq!(cache.len(), 1);
     let controls = json!({"subject": "Hi {{payload.name}}", "body": "{{ t.body }}"});
-    let cached =
-        compile_controls_cached(&controls, &context(), &Limits::default(), &cache).unwrap();
+    let cached = compile_controls_cached(&controls, &context(), &Limits::default(), &cache).unwrap();
     assert_eq!(cached, compile(controls).unwrap());
     assert_eq!(cached, json!({"subject": "Hi Bob", "body": "{{t.body}}"}));
-    let err =
-        compile_controls_cached(&defaults, &context(), &Limits::default(), &cache).unwrap_err();
+    let err = compile_controls_cached(&defaults, &context(), &Limits::default(), &cache).unwrap_err();
     assert_eq!(err.data, json!({"name": "TokenizationError"}));
 }

@@ -19,21 +19,9 @@ fn known_divergences() -> Vec<(Value, Value, &'static str)> {
             json!({"error": {"name": "ParseError"}}),
             "include/render/layout/block would read template files from the server's working directory upstream",
         ),
-        (
-            json!({"subject": "{% render 'x' %}"}),
-            json!({"error": {"name": "ParseError"}}),
-            "as include",
-        ),
-        (
-            json!({"subject": "{% layout 'x' %}"}),
-            json!({"error": {"name": "ParseError"}}),
-            "as include",
-        ),
-        (
-            json!({"subject": "{% block x %}b{% endblock %}"}),
-            json!({"error": {"name": "ParseError"}}),
-            "as include",
-        ),
+        (json!({"subject": "{% render 'x' %}"}), json!({"error": {"name": "ParseError"}}), "as include"),
+        (json!({"subject": "{% layout 'x' %}"}), json!({"error": {"name": "ParseError"}}), "as include"),
+        (json!({"subject": "{% block x %}b{% endblock %}"}), json!({"error": {"name": "ParseError"}}), "as include"),
         (
             json!({"subject": "{% liquid if true\n echo 1\n endif %}"}),
             json!({"ok": {"subject": "1"}}),
@@ -49,8 +37,7 @@ fn known_divergences() -> Vec<(Value, Value, &'static str)> {
 
 #[test]
 fn recorded_vectors_match_upstream() {
-    let fixture: Value =
-        serde_json::from_str(include_str!("fixtures/liquid_vectors.json")).unwrap();
+    let fixture: Value = serde_json::from_str(include_str!("fixtures/liquid_vectors.json")).unwrap();
     let context = &fixture["context"];
     let divergences = known_divergences();
     let mut failures = Vec::new();
@@ -61,10 +48,7 @@ fn recorded_vectors_match_upstream() {
             Ok(v) => json!({ "ok": v }),
             Err(e) => json!({ "error": e.data }),
         };
-        let expected = match divergences
-            .iter()
-            .find(|(controls, _, _)| *controls == case["controls"])
-        {
+        let expected = match divergences.iter().find(|(controls, _, _)| *controls == case["controls"]) {
             Some((_, ours, _)) => {
                 diverging += 1;
                 ours
@@ -81,28 +65,16 @@ fn recorded_vectors_match_upstream() {
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} vectors differ:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
-    assert_eq!(
-        diverging,
-        divergences.len(),
-        "every documented divergence is exercised by a vector"
-    );
+    assert!(failures.is_empty(), "{} of {} vectors differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert_eq!(diverging, divergences.len(), "every documented divergence is exercised by a vector");
     assert!(cases.len() > 1000);
 }
 
 #[test]
 fn random_templates_match_upstream() {
-    let fixture: Value =
-        serde_json::from_str(include_str!("fixtures/liquid_vectors.json")).unwrap();
+    let fixture: Value = serde_json::from_str(include_str!("fixtures/liquid_vectors.json")).unwrap();
     let context = &fixture["context"];
-    let fuzz: Value =
-        serde_json::from_str(include_str!("fixtures/liquid_fuzz_vectors.json")).unwrap();
+    let fuzz: Value = serde_json::from_str(include_str!("fixtures/liquid_fuzz_vectors.json")).unwrap();
     let cases = fuzz["cases"].as_array().unwrap();
     let mut failures = Vec::new();
     for (i, case) in cases.iter().enumerate() {
@@ -119,11 +91,5 @@ fn random_templates_match_upstream() {
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} vectors differ:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {} vectors differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
 }

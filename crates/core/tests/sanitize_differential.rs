@@ -14,16 +14,10 @@ fn matches_upstream_byte_for_byte() {
     let mut failures = Vec::new();
     for v in vectors {
         let input = v["input"].as_str().expect("input");
-        let expected = v
-            .get("ours")
-            .and_then(Value::as_str)
-            .or_else(|| v["output"].as_str())
-            .expect("output");
+        let expected = v.get("ours").and_then(Value::as_str).or_else(|| v["output"].as_str()).expect("output");
         let got = sanitize_html(input);
         if got != expected {
-            failures.push(format!(
-                "input:    {input:?}\nexpected: {expected:?}\ngot:      {got:?}"
-            ));
+            failures.push(format!("input:    {input:?}\nexpected: {expected:?}\ngot:      {got:?}"));
         }
     }
     assert!(
@@ -31,12 +25,7 @@ fn matches_upstream_byte_for_byte() {
         "{} of {} vectors differ:\n{}",
         failures.len(),
         vectors.len(),
-        failures
-            .iter()
-            .take(40)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n\n")
+        failures.iter().take(40).cloned().collect::<Vec<_>>().join("\n\n")
     );
 }
 
@@ -50,10 +39,6 @@ fn output_objects_match_upstream() {
         let input = v["input"].as_str().expect("input");
         let mut value: Value = serde_json::from_str(input).expect("input JSON");
         sanitize_value(&mut value);
-        assert_eq!(
-            stringify(&value),
-            v["output"].as_str().expect("output"),
-            "input {input}"
-        );
+        assert_eq!(stringify(&value), v["output"].as_str().expect("output"), "input {input}");
     }
 }

@@ -49,10 +49,7 @@ fn outcome(schema: &Value, data: &Value) -> Value {
             let result = s.validate(&mut copy);
             let errors: Vec<Value> = match &result {
                 Ok(()) => Vec::new(),
-                Err(errs) => errs
-                    .iter()
-                    .map(|e| serde_json::json!({"path": e.path, "message": e.message}))
-                    .collect(),
+                Err(errs) => errs.iter().map(|e| serde_json::json!({"path": e.path, "message": e.message})).collect(),
             };
             serde_json::json!({ "valid": result.is_ok(), "errors": errors, "data": copy })
         }
@@ -62,10 +59,7 @@ fn outcome(schema: &Value, data: &Value) -> Value {
 #[test]
 fn ajv_differential_vectors() {
     // `AJV_VECTORS=<file>` replays another generated file (for instance a larger random run).
-    let default = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/ajv-vectors.json"
-    );
+    let default = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ajv-vectors.json");
     let file = std::env::var("AJV_VECTORS").unwrap_or_else(|_| default.to_string());
     let text = std::fs::read_to_string(file).unwrap();
     let vectors: Vec<Value> = serde_json::from_str(&text).unwrap();
@@ -81,16 +75,13 @@ fn ajv_differential_vectors() {
             got.get("compileError").is_some()
         } else if expected.get("runtimeError").is_some() {
             // ajv overflowed its stack (unbounded recursion through `$ref`); here that is a depth error.
-            got["errors"][0]["message"]
-                .as_str()
-                .is_some_and(|m| m.contains("nested deeper"))
+            got["errors"][0]["message"].as_str().is_some_and(|m| m.contains("nested deeper"))
         } else {
             // The data only matters when it validates: upstream discards it otherwise.
             got.get("valid") == expected.get("valid")
                 && got.get("errors") == expected.get("errors")
                 && (expected["valid"] == false
-                    || got.get("data").map(json::stringify)
-                        == expected.get("data").map(json::stringify))
+                    || got.get("data").map(json::stringify) == expected.get("data").map(json::stringify))
         };
         if agree {
             continue;
@@ -107,23 +98,9 @@ fn ajv_differential_vectors() {
             json::stringify(&got)
         ));
     }
-    eprintln!(
-        "{} vectors, {} known divergences hit, {} mismatches",
-        vectors.len(),
-        known_hit,
-        mismatches.len()
-    );
+    eprintln!("{} vectors, {} known divergences hit, {} mismatches", vectors.len(), known_hit, mismatches.len());
     if std::env::var("AJV_VECTORS").is_err() {
-        assert_eq!(
-            known_hit,
-            KNOWN.len(),
-            "a known divergence no longer shows: update KNOWN"
-        );
+        assert_eq!(known_hit, KNOWN.len(), "a known divergence no longer shows: update KNOWN");
     }
-    assert!(
-        mismatches.is_empty(),
-        "{} mismatches:\n{}",
-        mismatches.len(),
-        mismatches.join("\n")
-    );
+    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
 }

@@ -7,11 +7,8 @@ use serde_json::Value;
 
 #[test]
 fn corpus_error_arrays_are_reproduced() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/corpus-validation.json"
-    ))
-    .unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/corpus-validation.json")).unwrap();
     let entries: Vec<Value> = serde_json::from_str(&text).unwrap();
     assert!(entries.len() >= 25);
     for entry in &entries {
@@ -20,10 +17,7 @@ fn corpus_error_arrays_are_reproduced() {
         let mut data = entry["input"].clone();
         let errors: Vec<Value> = match schema.validate(&mut data) {
             Ok(()) => Vec::new(),
-            Err(errs) => errs
-                .iter()
-                .map(|e| serde_json::json!({"path": e.path, "message": e.message}))
-                .collect(),
+            Err(errs) => errs.iter().map(|e| serde_json::json!({"path": e.path, "message": e.message})).collect(),
         };
         assert_eq!(Value::Array(errors), entry["errors"], "{id}");
         if let Some(expected) = entry.get("output") {

@@ -6,11 +6,7 @@ use serde_json::{Value, json};
 
 #[test]
 fn formats_agree_with_ajv_formats() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/formats.json"
-    ))
-    .unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/formats.json")).unwrap();
     let fixture: serde_json::Map<String, Value> = serde_json::from_str(&text).unwrap();
     let mut failures = Vec::new();
     let mut count = 0;
@@ -41,10 +37,5 @@ fn formats_agree_with_ajv_formats() {
         }
     }
     eprintln!("{count} format vectors, {} failures", failures.len());
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }

@@ -23,11 +23,7 @@ fn mocks_of_real_schemas_validate() {
     for (name, source) in map {
         let schema = Schema::compile(source).unwrap_or_else(|e| panic!("{name}: {e}"));
         let value = mock(&schema);
-        assert!(
-            validates(&schema, &value),
-            "{name}: mock {} does not validate",
-            json::stringify(&value)
-        );
+        assert!(validates(&schema, &value), "{name}: mock {} does not validate", json::stringify(&value));
     }
 }
 
@@ -52,18 +48,10 @@ fn mocks_of_satisfiable_fixture_schemas_validate() {
         let schema = Schema::compile(source).unwrap();
         let value = mock(&schema);
         if !validates(&schema, &value) {
-            failures.push(format!(
-                "{} -> {}",
-                json::stringify(source),
-                json::stringify(&value)
-            ));
+            failures.push(format!("{} -> {}", json::stringify(source), json::stringify(&value)));
         }
     }
-    eprintln!(
-        "{} satisfiable schemas, {} mocks invalid",
-        satisfiable.len(),
-        failures.len()
-    );
+    eprintln!("{} satisfiable schemas, {} mocks invalid", satisfiable.len(), failures.len());
     if other.is_some() {
         eprintln!("{}", failures.join("\n"));
         return;
@@ -74,38 +62,20 @@ fn mocks_of_satisfiable_fixture_schemas_validate() {
 #[test]
 fn spec_examples() {
     let m = |s: Value| mock(&Schema::compile(&s).unwrap());
-    assert_eq!(
-        m(json!({"type": "string", "minLength": 20})),
-        json!("[placeholder][placeholder]")
-    );
+    assert_eq!(m(json!({"type": "string", "minLength": 20})), json!("[placeholder][placeholder]"));
     assert_eq!(
         m(
             json!({"type": "object", "properties": {"r": {"type": "string", "default": "RD"}, "rn": {"type": "number", "default": 42}, "o": {"type": "string", "default": "x"}}, "required": ["r", "rn"]})
         ),
         json!({"r": "RD", "rn": 42})
     );
-    assert_eq!(
-        m(json!({"type": "string", "format": "email"})),
-        json!("user@example.com")
-    );
-    assert_eq!(
-        m(json!({"type": "string", "format": "date-time"})),
-        json!("1970-01-01T00:00:00.000Z")
-    );
-    assert_eq!(
-        m(json!({"type": "string", "format": "uri"})),
-        json!("https://example.com")
-    );
+    assert_eq!(m(json!({"type": "string", "format": "email"})), json!("user@example.com"));
+    assert_eq!(m(json!({"type": "string", "format": "date-time"})), json!("1970-01-01T00:00:00.000Z"));
+    assert_eq!(m(json!({"type": "string", "format": "uri"})), json!("https://example.com"));
     assert_eq!(m(json!({"enum": ["b", "a"]})), json!("b"));
     assert_eq!(m(json!({"const": {"k": 1}})), json!({"k": 1}));
-    assert_eq!(
-        m(json!({"type": ["null", "integer"], "minimum": 3})),
-        json!(3)
-    );
-    assert_eq!(
-        m(json!({"type": "number", "exclusiveMinimum": 0, "multipleOf": 0.5})),
-        json!(0.5)
-    );
+    assert_eq!(m(json!({"type": ["null", "integer"], "minimum": 3})), json!(3));
+    assert_eq!(m(json!({"type": "number", "exclusiveMinimum": 0, "multipleOf": 0.5})), json!(0.5));
     assert_eq!(m(json!({"type": "integer", "maximum": -3})), json!(-3));
     assert_eq!(m(json!({"type": "boolean"})), json!(false));
     assert_eq!(m(json!({"type": "null"})), json!(null));
@@ -113,19 +83,10 @@ fn spec_examples() {
         m(json!({"type": "array", "items": {"type": "string"}, "minItems": 2})),
         json!(["[placeholder]", "[placeholder]"])
     );
-    assert_eq!(
-        m(json!({"type": "array", "items": {"type": "string"}})),
-        json!(["[placeholder]"])
-    );
+    assert_eq!(m(json!({"type": "array", "items": {"type": "string"}})), json!(["[placeholder]"]));
     assert_eq!(m(json!({"type": "string", "maxLength": 5})), json!("[plac"));
-    assert_eq!(
-        m(json!({"type": "string", "pattern": "^[0-9]{5}$"})),
-        json!("00000")
-    );
-    assert_eq!(
-        m(json!({"oneOf": [{"type": "string"}, {"type": "number"}]})),
-        json!("[placeholder]")
-    );
+    assert_eq!(m(json!({"type": "string", "pattern": "^[0-9]{5}$"})), json!("00000"));
+    assert_eq!(m(json!({"oneOf": [{"type": "string"}, {"type": "number"}]})), json!("[placeholder]"));
 }
 
 #[test]
@@ -134,10 +95,7 @@ fn preview_payload_of_the_strict_workflow() {
     let schemas = fixture("schemas.json");
     let schema = Schema::compile(&schemas["workflow strict-payload payload"]).unwrap();
     let payload = mock(&schema);
-    assert_eq!(
-        payload,
-        json!({"userId": "[placeholder]", "age": 13, "address": {"city": "[placeholder]"}})
-    );
+    assert_eq!(payload, json!({"userId": "[placeholder]", "age": 13, "address": {"city": "[placeholder]"}}));
     assert!(validates(&schema, &payload));
 }
 

@@ -6,27 +6,16 @@ use serde_json::{Value, json};
 
 #[test]
 fn patterns_agree_with_v8() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/regex.json"
-    ))
-    .unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/regex.json")).unwrap();
     let fixture: Value = serde_json::from_str(&text).unwrap();
-    let samples: Vec<&str> = fixture["samples"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap())
-        .collect();
+    let samples: Vec<&str> = fixture["samples"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
     let mut failures = Vec::new();
     let patterns = fixture["patterns"].as_array().unwrap();
     for entry in patterns {
         let pattern = entry[0].as_str().unwrap();
         let compiled = Schema::compile(&json!({"type": "string", "pattern": pattern}));
         match (&entry[1], compiled) {
-            (Value::Null, Ok(_)) => {
-                failures.push(format!("{pattern:?}: V8 refuses it, we accept it"))
-            }
+            (Value::Null, Ok(_)) => failures.push(format!("{pattern:?}: V8 refuses it, we accept it")),
             (Value::Null, Err(_)) => {}
             (_, Err(e)) => failures.push(format!("{pattern:?}: V8 accepts it, we refuse it: {e}")),
             (Value::Array(matching), Ok(schema)) => {
@@ -42,10 +31,5 @@ fn patterns_agree_with_v8() {
         }
     }
     eprintln!("{} patterns, {} failures", patterns.len(), failures.len());
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }

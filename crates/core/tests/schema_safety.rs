@@ -35,10 +35,9 @@ fn data_nested_as_deep_as_the_parser_allows_validates_on_a_default_thread_stack(
     let handle = std::thread::Builder::new()
         .stack_size(2 * 1024 * 1024)
         .spawn(|| {
-            let schema = Schema::compile(
-                &json!({"anyOf": [{"type": "array", "items": {"$ref": "#"}}, {"type": "number"}]}),
-            )
-            .unwrap();
+            let schema =
+                Schema::compile(&json!({"anyOf": [{"type": "array", "items": {"$ref": "#"}}, {"type": "number"}]}))
+                    .unwrap();
             let mut data = nested_arrays(127);
             assert!(schema.validate(&mut data).is_ok());
             let mut bad = nested_arrays(127);
@@ -106,18 +105,12 @@ fn catastrophic_patterns_finish() {
     assert!(linear.validate(&mut json!(text)).is_err());
     // Look-arounds need backtracking, which has a budget; running out counts as no match.
     let fancy = Schema::compile(&json!({"type": "string", "pattern": "^(?=a)(a+)+$"})).unwrap();
-    assert!(
-        fancy
-            .validate(&mut json!(format!("{}b", "a".repeat(40))))
-            .is_err()
-    );
+    assert!(fancy.validate(&mut json!(format!("{}b", "a".repeat(40)))).is_err());
 }
 
 #[test]
 fn big_arrays_check_uniqueness() {
-    let items: Vec<Value> = (0..50_000)
-        .map(|i| json!({"id": i, "tags": ["a", i % 7]}))
-        .collect();
+    let items: Vec<Value> = (0..50_000).map(|i| json!({"id": i, "tags": ["a", i % 7]})).collect();
     let schema = Schema::compile(&json!({"type": "array", "uniqueItems": true})).unwrap();
     let mut data = Value::Array(items);
     assert!(schema.validate(&mut data).is_ok());
@@ -125,10 +118,7 @@ fn big_arrays_check_uniqueness() {
         items.push(json!({"tags": ["a", 0], "id": 0}));
     }
     let errors = schema.validate(&mut data).unwrap_err();
-    assert_eq!(
-        errors[0].message,
-        "must NOT have duplicate items (items ## 0 and 50000 are identical)"
-    );
+    assert_eq!(errors[0].message, "must NOT have duplicate items (items ## 0 and 50000 are identical)");
 }
 
 #[test]
@@ -160,17 +150,12 @@ fn mocks_of_explosively_branching_schemas_finish() {
     // Every level offers three object branches whose required property refers to the level below:
     // 3^16 combinations from a small schema.
     let mut definitions = serde_json::Map::new();
-    definitions.insert(
-        "l0".into(),
-        json!({"type": "string", "minLength": 2, "not": {"const": "aa"}}),
-    );
+    definitions.insert("l0".into(), json!({"type": "string", "minLength": 2, "not": {"const": "aa"}}));
     for level in 1..=16 {
         let below = json!({"$ref": format!("#/definitions/l{}", level - 1)});
-        let branch = |k: usize| json!({"type": "object", "properties": {"p": below}, "required": ["p"], "minProperties": k});
-        definitions.insert(
-            format!("l{level}"),
-            json!({"anyOf": [branch(3), branch(2), branch(1)]}),
-        );
+        let branch =
+            |k: usize| json!({"type": "object", "properties": {"p": below}, "required": ["p"], "minProperties": k});
+        definitions.insert(format!("l{level}"), json!({"anyOf": [branch(3), branch(2), branch(1)]}));
     }
     let schema = json!({"definitions": definitions, "$ref": "#/definitions/l16"});
     let compiled = Schema::compile(&schema).unwrap();

@@ -17,27 +17,21 @@ use crate::errors::framework_error;
 use crate::workflow::WorkflowHandle;
 
 /// Connection settings of one call.
-fn client(api_url: &str, secret_key: &str, timeout: f64, retries: u32) -> PyResult<ApiClient> {
+fn client(api_url: &str, secret_key: &str, timeout: f64, retries: u32, backoff: f64) -> PyResult<ApiClient> {
     if !(timeout.is_finite() && timeout > 0.0) {
-        return Err(PyValueError::new_err(
-            "timeout must be a positive number of seconds",
-        ));
+        return Err(PyValueError::new_err("timeout must be a positive number of seconds"));
     }
-    let policy = CallPolicy {
-        timeout: Duration::from_secs_f64(timeout),
-        retries,
-        ..CallPolicy::default()
-    };
+    if !(backoff.is_finite() && backoff >= 0.0) {
+        return Err(PyValueError::new_err("backoff must be 0 or more seconds"));
+    }
+    let policy =
+        CallPolicy { timeout: Duration::from_secs_f64(timeout), retries, backoff: Duration::from_secs_f64(backoff) };
     Ok(ApiClient::new(api_url, secret_key, policy))
 }
 
 fn api_error_class(py: Python<'_>) -> PyResult<&Py<PyAny>> {
     static FACTORY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    FACTORY.get_or_try_init(py, || {
-        py.import("novu_framework.errors")?
-            .getattr("_api_error")
-            .map(Bound::unbind)
-    })
+    FACTORY.get_or_try_init(py, || py.import("novu_framework.errors")?.getattr("_api_error").map(Bound::unbind))
 }
 
 /// `NovuApiError` (kind `"status"`), `NovuApiTimeoutError` (`"timeout"`) or `NovuApiConnectionError`.
@@ -55,14 +49,7 @@ fn raise(
             Some(v) => to_py(py, v)?,
             None => py.None().into_bound(py),
         };
-        let exc = api_error_class(py)?.bind(py).call1((
-            kind,
-            message,
-            status,
-            transaction_id,
-            response,
-            url,
-        ))?;
+        let exc = api_error_class(py)?.bind(py).call1((kind, message, status, transaction_id, response, url))?;
         Ok(PyErr::from_value(exc))
     })();
     built.unwrap_or_else(|e| e)
@@ -79,36 +66,12 @@ fn settle(
     match result {
         Ok(r) if r.is_success() => Ok((r.status, r.json().unwrap_or(Value::Null))),
         Ok(r) => {
-            let message = format!(
-                "{what} failed: the Novu API answered {}: {}",
-                r.status,
-                r.message()
-            );
-            Err(raise(
-                py,
-                "status",
-                message,
-                Some(r.status),
-                transaction_id,
-                r.json().as_ref(),
-                url,
-            ))
+            let message = format!("{what} failed: the Novu API answered {}: {}", r.status, r.message());
+            Err(raise(py, "status", message, Some(r.status), transaction_id, r.json().as_ref(), url))
         }
         Err(e) => {
-            let kind = if matches!(e, ApiError::Timeout { .. }) {
-                "timeout"
-            } else {
-                "connection"
-            };
-            Err(raise(
-                py,
-                kind,
-                format!("{what} failed: {e}"),
-                None,
-                transaction_id,
-                None,
-                url,
-            ))
+            let kind = if matches!(e, ApiError::Timeout { .. }) { "timeout" } else { "connection" };
+            Err(raise(py, kind, format!("{what} failed: {e}"), None, transaction_id, None, url))
         }
     }
 }
@@ -131,13 +94,10 @@ pub fn trigger_workflow<'py>(
     secret_key: &str,
     timeout: f64,
     retries: u32,
+    backoff: f64,
 ) -> PyResult<Bound<'py, PyTuple>> {
     let optional = |v: &Bound<'py, PyAny>| -> PyResult<Option<Value>> {
-        if v.is_none() {
-            Ok(None)
-        } else {
-            from_py(v).map(Some)
-        }
+        if v.is_none() { Ok(None) } else { from_py(v).map(Some) }
     };
     let event = TriggerEvent {
         to: from_py(to)?,
@@ -151,25 +111,17 @@ pub fn trigger_workflow<'py>(
     };
     let prepared: PreparedTrigger =
         trigger::prepare(&handle.entry.definition, event).map_err(|e| framework_error(py, &e))?;
-    let api = client(api_url, secret_key, timeout, retries)?;
+    let api = client(api_url, secret_key, timeout, retries, backoff)?;
     let url = api.url("/events/trigger");
     let result = py.detach(|| trigger::send(&api, &prepared));
     let (status, answer) = settle(py, result, &url, Some(&prepared.transaction_id), "Trigger")?;
-    let id = trigger::answered_transaction_id(&answer)
-        .unwrap_or_else(|| prepared.transaction_id.clone());
-    PyTuple::new(
-        py,
-        [
-            status.into_pyobject(py)?.into_any(),
-            to_py(py, &answer)?,
-            id.into_pyobject(py)?.into_any(),
-        ],
-    )
+    let id = trigger::answered_transaction_id(&answer).unwrap_or_else(|| prepared.transaction_id.clone());
+    PyTuple::new(py, [status.into_pyobject(py)?.into_any(), to_py(py, &answer)?, id.into_pyobject(py)?.into_any()])
 }
 
 /// `DELETE /v1/events/trigger/<transaction_id>`; returns the API's JSON answer.
 #[pyfunction]
-#[pyo3(signature = (transaction_id, *, api_url, secret_key, timeout, retries))]
+#[pyo3(signature = (transaction_id, *, api_url, secret_key, timeout, retries, backoff))]
 pub fn cancel_trigger<'py>(
     py: Python<'py>,
     transaction_id: &str,
@@ -177,9 +129,10 @@ pub fn cancel_trigger<'py>(
     secret_key: &str,
     timeout: f64,
     retries: u32,
+    backoff: f64,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let api = client(api_url, secret_key, timeout, retries)?;
-    let url = api.url(&format!("/events/trigger/{transaction_id}"));
+    let api = client(api_url, secret_key, timeout, retries, backoff)?;
+    let url = api.url(&trigger::cancel_path(transaction_id));
     let result = py.detach(|| trigger::cancel(&api, transaction_id));
     let (_, answer) = settle(py, result, &url, Some(transaction_id), "Cancel")?;
     to_py(py, &answer)
@@ -187,7 +140,7 @@ pub fn cancel_trigger<'py>(
 
 /// `POST /v1/bridge/sync?source=<source>` with the bridge URL; returns the API's JSON answer.
 #[pyfunction]
-#[pyo3(signature = (bridge_url, *, api_url, secret_key, timeout, retries, source="cli"))]
+#[pyo3(signature = (bridge_url, *, api_url, secret_key, timeout, retries, backoff, source="cli"))]
 pub fn sync_bridge<'py>(
     py: Python<'py>,
     bridge_url: &str,
@@ -195,10 +148,11 @@ pub fn sync_bridge<'py>(
     secret_key: &str,
     timeout: f64,
     retries: u32,
+    backoff: f64,
     source: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let api = client(api_url, secret_key, timeout, retries)?;
-    let url = api.url("/bridge/sync");
+    let api = client(api_url, secret_key, timeout, retries, backoff)?;
+    let url = api.url(&trigger::sync_path(source));
     let result = py.detach(|| trigger::sync(&api, bridge_url, source));
     let (_, answer) = settle(py, result, &url, None, "Sync")?;
     to_py(py, &answer)

@@ -8,9 +8,7 @@ use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 
-use novu_framework_core::dispatch::{
-    Body, Bridge, BridgeConfig, Dispatch, Request, Response, Route, TriggerCall,
-};
+use novu_framework_core::dispatch::{Body, Bridge, BridgeConfig, Dispatch, Request, Response, Route, TriggerCall};
 use novu_framework_core::engine::Run;
 use novu_framework_core::error::FrameworkError;
 
@@ -40,10 +38,7 @@ fn response_tuple<'py>(
         },
         Body::Owned(text) => PyBytes::new(py, text.as_bytes()),
     };
-    PyTuple::new(
-        py,
-        [r.status.into_pyobject(py)?.into_any(), body.into_any()],
-    )
+    PyTuple::new(py, [r.status.into_pyobject(py)?.into_any(), body.into_any()])
 }
 
 fn bridge_finisher(core: Arc<Bridge>, route: Route) -> Finisher {
@@ -84,20 +79,13 @@ impl NativeBridge {
         self.entries
             .get(&run.workflow().id)
             .cloned()
-            .ok_or_else(|| {
-                PyRuntimeError::new_err(format!("workflow `{}` has no function", run.workflow().id))
-            })
+            .ok_or_else(|| PyRuntimeError::new_err(format!("workflow `{}` has no function", run.workflow().id)))
     }
 
     fn machine(&self, run: Run, route: Route) -> PyResult<WorkflowMachine> {
         let entry = self.entry_for(&run)?;
         let expose_stack = !self.core.config().strict_authentication;
-        Ok(WorkflowMachine::new(
-            entry,
-            run,
-            expose_stack,
-            bridge_finisher(self.core.clone(), route),
-        ))
+        Ok(WorkflowMachine::new(entry, run, expose_stack, bridge_finisher(self.core.clone(), route)))
     }
 
     /// Finishes a dispatch on this thread.
@@ -114,33 +102,16 @@ impl NativeBridge {
 
     /// Finishes a dispatch for an async adapter: a ready tuple, a [`Job`] for a worker thread (sync user
     /// code, blocking HTTP), or an awaitable driving an async workflow on the caller's event loop.
-    fn finish_async(
-        &self,
-        py: Python<'_>,
-        dispatch: Dispatch,
-        route: Route,
-    ) -> PyResult<Py<PyAny>> {
+    fn finish_async(&self, py: Python<'_>, dispatch: Dispatch, route: Route) -> PyResult<Py<PyAny>> {
         match dispatch {
             Dispatch::Respond(r) => Ok(response_tuple(py, &r, &self.shared)?.into_any().unbind()),
-            Dispatch::Trigger(call) => Ok(Py::new(
-                py,
-                Job {
-                    work: Mutex::new(Some(Work::Trigger(call))),
-                },
-            )?
-            .into_any()),
+            Dispatch::Trigger(call) => Ok(Py::new(py, Job { work: Mutex::new(Some(Work::Trigger(call))) })?.into_any()),
             Dispatch::Run(run) => {
                 let machine = self.machine(*run, route)?;
                 if machine.is_async() {
                     Ok(Py::new(py, NativeFuture::new(Box::new(machine)))?.into_any())
                 } else {
-                    Ok(Py::new(
-                        py,
-                        Job {
-                            work: Mutex::new(Some(Work::Run(Box::new(machine)))),
-                        },
-                    )?
-                    .into_any())
+                    Ok(Py::new(py, Job { work: Mutex::new(Some(Work::Run(Box::new(machine)))) })?.into_any())
                 }
             }
         }
@@ -162,21 +133,14 @@ impl NativeBridge {
         max_body_bytes: Option<usize>,
         api_timeout: Option<f64>,
     ) -> PyResult<NativeBridge> {
-        let mut config = BridgeConfig {
-            secret_key,
-            strict_authentication,
-            api_url,
-            server_name,
-            ..BridgeConfig::default()
-        };
+        let mut config =
+            BridgeConfig { secret_key, strict_authentication, api_url, server_name, ..BridgeConfig::default() };
         if let Some(limit) = max_body_bytes {
             config.max_body_bytes = limit;
         }
         if let Some(seconds) = api_timeout {
             if !(seconds.is_finite() && seconds > 0.0) {
-                return Err(PyValueError::new_err(
-                    "api_timeout must be a positive number of seconds",
-                ));
+                return Err(PyValueError::new_err("api_timeout must be a positive number of seconds"));
             }
             config.api_timeout = Duration::from_secs_f64(seconds);
         }
@@ -190,16 +154,8 @@ impl NativeBridge {
             .into_iter()
             .map(|text| (text.clone(), PyBytes::new(py, text.as_bytes()).unbind()))
             .collect();
-        let entries = entries
-            .into_iter()
-            .map(|e| (e.definition.id.clone(), e))
-            .collect();
-        Ok(NativeBridge {
-            core: Arc::new(core),
-            entries,
-            headers,
-            shared,
-        })
+        let entries = entries.into_iter().map(|e| (e.definition.id.clone(), e)).collect();
+        Ok(NativeBridge { core: Arc::new(core), entries, headers, shared })
     }
 
     /// The headers every bridge response carries, as `[(name, value), ...]`.
@@ -225,13 +181,7 @@ impl NativeBridge {
         body: &[u8],
     ) -> PyResult<Py<PyAny>> {
         let query = String::from_utf8_lossy(query);
-        let request = Request {
-            method,
-            query: &query,
-            signature,
-            legacy_signature,
-            body,
-        };
+        let request = Request { method, query: &query, signature, legacy_signature, body };
         let dispatch = py.detach(|| self.core.dispatch(&request));
         self.finish_sync(py, dispatch, Route::Bridge)
     }
@@ -249,13 +199,7 @@ impl NativeBridge {
         body: &[u8],
     ) -> PyResult<Py<PyAny>> {
         let query = String::from_utf8_lossy(query);
-        let request = Request {
-            method,
-            query: &query,
-            signature,
-            legacy_signature,
-            body,
-        };
+        let request = Request { method, query: &query, signature, legacy_signature, body };
         let dispatch = py.detach(|| self.core.dispatch(&request));
         self.finish_async(py, dispatch, Route::Bridge)
     }
@@ -270,13 +214,7 @@ impl NativeBridge {
         legacy_signature: Option<&str>,
         body: &[u8],
     ) -> PyResult<Py<PyAny>> {
-        let request = Request {
-            method: "POST",
-            query: "",
-            signature,
-            legacy_signature,
-            body,
-        };
+        let request = Request { method: "POST", query: "", signature, legacy_signature, body };
         let dispatch = py.detach(|| self.core.dispatch_local(workflow_id, &request));
         self.finish_sync(py, dispatch, Route::Local)
     }
@@ -291,13 +229,7 @@ impl NativeBridge {
         legacy_signature: Option<&str>,
         body: &[u8],
     ) -> PyResult<Py<PyAny>> {
-        let request = Request {
-            method: "POST",
-            query: "",
-            signature,
-            legacy_signature,
-            body,
-        };
+        let request = Request { method: "POST", query: "", signature, legacy_signature, body };
         let dispatch = py.detach(|| self.core.dispatch_local(workflow_id, &request));
         self.finish_async(py, dispatch, Route::Local)
     }

@@ -40,18 +40,14 @@ pub fn drive_sync(py: Python<'_>, machine: &mut dyn Machine) -> PyResult<Py<PyAn
 /// already runs one.
 pub fn run_sync(py: Python<'_>, awaitable: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     static RUN_SYNC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let f = RUN_SYNC.get_or_try_init(py, || {
-        py.import("novu_framework._aio")?
-            .getattr("run_sync")
-            .map(Bound::unbind)
-    })?;
+    let f =
+        RUN_SYNC.get_or_try_init(py, || py.import("novu_framework._aio")?.getattr("run_sync").map(Bound::unbind))?;
     f.bind(py).call1((awaitable,)).map(Bound::unbind)
 }
 
 /// True for coroutines and anything else with `__await__`.
 pub fn is_awaitable(obj: &Bound<'_, PyAny>) -> bool {
-    obj.hasattr(pyo3::intern!(obj.py(), "__await__"))
-        .unwrap_or(false)
+    obj.hasattr(pyo3::intern!(obj.py(), "__await__")).unwrap_or(false)
 }
 
 /// Whether a callable takes a positional argument (a resolver may take the controls or nothing).
@@ -66,24 +62,14 @@ pub fn takes_argument(f: &Bound<'_, PyAny>) -> PyResult<bool> {
         return Ok(argc > usize::from(bound) || flags & VARARGS != 0);
     }
     static ACCEPTS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let accepts = ACCEPTS.get_or_try_init(py, || {
-        py.import("novu_framework._callables")?
-            .getattr("takes_argument")
-            .map(Bound::unbind)
-    })?;
+    let accepts = ACCEPTS
+        .get_or_try_init(py, || py.import("novu_framework._callables")?.getattr("takes_argument").map(Bound::unbind))?;
     accepts.bind(py).call1((f,))?.extract()
 }
 
 /// Calls `f(arg)` or `f()` depending on what it accepts.
-pub fn call_flexible<'py>(
-    f: &Bound<'py, PyAny>,
-    arg: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyAny>> {
-    if takes_argument(f)? {
-        f.call1((arg,))
-    } else {
-        f.call0()
-    }
+pub fn call_flexible<'py>(f: &Bound<'py, PyAny>, arg: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    if takes_argument(f)? { f.call1((arg,)) } else { f.call0() }
 }
 
 /// An awaitable driving a [`Machine`]: the machine's result is the await's result.
@@ -100,12 +86,7 @@ struct FutureState {
 
 impl NativeFuture {
     pub fn new(machine: Box<dyn Machine>) -> NativeFuture {
-        NativeFuture {
-            state: Mutex::new(FutureState {
-                machine: Some(machine),
-                inner: None,
-            }),
-        }
+        NativeFuture { state: Mutex::new(FutureState { machine: Some(machine), inner: None }) }
     }
 
     /// Steps the inner awaitable with `op` (send or throw) or starts the machine; returns the next value
@@ -115,30 +96,23 @@ impl NativeFuture {
         py: Python<'py>,
         op: impl FnOnce(&Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
-        let mut state = self
-            .state
-            .lock()
-            .map_err(|_| PyRuntimeError::new_err("awaitable used from two threads"))?;
+        let mut state = self.state.lock().map_err(|_| PyRuntimeError::new_err("awaitable used from two threads"))?;
         let mut input = match state.inner.take() {
             Some(inner) => match op(inner.bind(py)) {
                 Ok(yielded) => {
                     state.inner = Some(inner);
                     return Ok(yielded.unbind());
                 }
-                Err(e) if e.is_instance_of::<PyStopIteration>(py) => Some(Ok(e
-                    .value(py)
-                    .getattr("value")
-                    .map(Bound::unbind)
-                    .unwrap_or_else(|_| py.None()))),
+                Err(e) if e.is_instance_of::<PyStopIteration>(py) => {
+                    Some(Ok(e.value(py).getattr("value").map(Bound::unbind).unwrap_or_else(|_| py.None())))
+                }
                 Err(e) => Some(Err(e)),
             },
             None => None,
         };
         loop {
             let Some(machine) = state.machine.as_mut() else {
-                return Err(PyRuntimeError::new_err(
-                    "cannot reuse an already awaited step or workflow",
-                ));
+                return Err(PyRuntimeError::new_err("cannot reuse an already awaited step or workflow"));
             };
             match machine.advance(py, input.take()) {
                 Poll::Ready(result) => {
@@ -149,20 +123,15 @@ impl NativeFuture {
                     };
                 }
                 Poll::Pending(awaitable) => {
-                    let iter = awaitable
-                        .bind(py)
-                        .call_method0(pyo3::intern!(py, "__await__"))?;
+                    let iter = awaitable.bind(py).call_method0(pyo3::intern!(py, "__await__"))?;
                     match iter.call_method1(pyo3::intern!(py, "send"), (py.None(),)) {
                         Ok(yielded) => {
                             state.inner = Some(iter.unbind());
                             return Ok(yielded.unbind());
                         }
                         Err(e) if e.is_instance_of::<PyStopIteration>(py) => {
-                            input = Some(Ok(e
-                                .value(py)
-                                .getattr("value")
-                                .map(Bound::unbind)
-                                .unwrap_or_else(|_| py.None())));
+                            input =
+                                Some(Ok(e.value(py).getattr("value").map(Bound::unbind).unwrap_or_else(|_| py.None())));
                         }
                         Err(e) => input = Some(Err(e)),
                     }
@@ -187,9 +156,7 @@ impl NativeFuture {
     }
 
     fn send(&self, py: Python<'_>, value: Py<PyAny>) -> PyResult<Py<PyAny>> {
-        self.step(py, |inner| {
-            inner.call_method1(pyo3::intern!(py, "send"), (value,))
-        })
+        self.step(py, |inner| inner.call_method1(pyo3::intern!(py, "send"), (value,)))
     }
 
     #[pyo3(signature = (typ, val=None, tb=None))]
@@ -200,11 +167,7 @@ impl NativeFuture {
         val: Option<Py<PyAny>>,
         tb: Option<Py<PyAny>>,
     ) -> PyResult<Py<PyAny>> {
-        let has_inner = self
-            .state
-            .lock()
-            .map(|s| s.inner.is_some())
-            .unwrap_or(false);
+        let has_inner = self.state.lock().map(|s| s.inner.is_some()).unwrap_or(false);
         if !has_inner {
             // Nothing to forward to: raise the exception at our own await point.
             let exc = match val {
@@ -215,12 +178,7 @@ impl NativeFuture {
             return Err(PyErr::from_value(exc.into_bound(py)));
         }
         self.step(py, |inner| {
-            let args = PyTuple::new(
-                py,
-                [Some(typ), val, tb]
-                    .into_iter()
-                    .map(|o| o.unwrap_or_else(|| py.None())),
-            )?;
+            let args = PyTuple::new(py, [Some(typ), val, tb].into_iter().map(|o| o.unwrap_or_else(|| py.None())))?;
             inner.call_method1(pyo3::intern!(py, "throw"), args)
         })
     }

@@ -31,10 +31,7 @@ fn modules(py: Python<'_>) -> PyResult<&Modules> {
     MODULES.get_or_try_init(py, || {
         Ok(Modules {
             errors: py.import("novu_framework.errors")?.unbind(),
-            logger: py
-                .import("logging")?
-                .call_method1("getLogger", ("novu_framework",))?
-                .unbind(),
+            logger: py.import("logging")?.call_method1("getLogger", ("novu_framework",))?.unbind(),
             traceback: py.import("traceback")?.unbind(),
         })
     })
@@ -48,15 +45,8 @@ pub fn framework_error(py: Python<'_>, e: &FrameworkError) -> PyErr {
             Some(d) => to_py(py, d)?,
             None => py.None().into_bound(py),
         };
-        let code = e
-            .code_text
-            .clone()
-            .unwrap_or_else(|| e.code.as_str().to_string());
-        let exc = modules(py)?
-            .errors
-            .bind(py)
-            .getattr("_from_native")?
-            .call1((code, &e.message, e.status(), data))?;
+        let code = e.code_text.clone().unwrap_or_else(|| e.code.as_str().to_string());
+        let exc = modules(py)?.errors.bind(py).getattr("_from_native")?.call1((code, &e.message, e.status(), data))?;
         Ok(PyErr::from_value(exc))
     })();
     built.unwrap_or_else(|err| err)
@@ -92,19 +82,8 @@ pub fn user_error(py: Python<'_>, err: &PyErr, expose_stack: bool, context: &str
             .or_else(|| value.getattr_opt("detail").ok().flatten())
             .filter(|m| !m.is_none())
             .and_then(|m| m.str().ok().map(|s| s.to_string()))
-            .or_else(|| {
-                value
-                    .str()
-                    .ok()
-                    .map(|s| s.to_string())
-                    .filter(|s| !s.is_empty())
-            });
-        let data = value
-            .getattr_opt("data")
-            .ok()
-            .flatten()
-            .filter(|d| !d.is_none())
-            .and_then(|d| from_py(&d).ok());
+            .or_else(|| value.str().ok().map(|s| s.to_string()).filter(|s| !s.is_empty()));
+        let data = value.getattr_opt("data").ok().flatten().filter(|d| !d.is_none()).and_then(|d| from_py(&d).ok());
         let code = value
             .getattr_opt("code")
             .ok()
@@ -112,12 +91,7 @@ pub fn user_error(py: Python<'_>, err: &PyErr, expose_stack: bool, context: &str
             .filter(|c| !c.is_none())
             .and_then(|c| c.str().ok().map(|s| s.to_string()));
         log(py, err, context, false);
-        return UserError::PassThrough(Box::new(PassThrough {
-            status,
-            message,
-            data,
-            code,
-        }));
+        return UserError::PassThrough(Box::new(PassThrough { status, message, data, code }));
     }
     log(py, err, context, true);
     let message = value
@@ -125,18 +99,8 @@ pub fn user_error(py: Python<'_>, err: &PyErr, expose_stack: bool, context: &str
         .map(|s| s.to_string())
         .ok()
         .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| {
-            value
-                .get_type()
-                .name()
-                .map(|n| n.to_string())
-                .unwrap_or_default()
-        });
-    let stack = if expose_stack {
-        traceback_text(py, err)
-    } else {
-        None
-    };
+        .unwrap_or_else(|| value.get_type().name().map(|n| n.to_string()).unwrap_or_default());
+    let stack = if expose_stack { traceback_text(py, err) } else { None };
     UserError::Exception { message, stack }
 }
 
@@ -155,23 +119,14 @@ fn pass_through_status(value: &Bound<'_, PyAny>) -> Option<u16> {
 
 /// A `novu_framework.errors.NovuError` raised from user code (typically a step call failing inside it).
 fn native_framework_error(py: Python<'_>, value: &Bound<'_, PyAny>) -> Option<FrameworkError> {
-    let base = modules(py)
-        .ok()?
-        .errors
-        .bind(py)
-        .getattr("NovuError")
-        .ok()?;
+    let base = modules(py).ok()?.errors.bind(py).getattr("NovuError").ok()?;
     if !value.is_instance(&base).ok()? {
         return None;
     }
     let code_text: String = value.getattr("code").ok()?.extract().ok()?;
     let message: String = value.getattr("message").ok()?.extract().ok()?;
     let status: u16 = value.getattr("status").ok()?.extract().ok()?;
-    let data = value
-        .getattr("data")
-        .ok()
-        .filter(|d| !d.is_none())
-        .and_then(|d| from_py(&d).ok());
+    let data = value.getattr("data").ok().filter(|d| !d.is_none()).and_then(|d| from_py(&d).ok());
     let mut e = match ErrorCode::from_name(&code_text) {
         Some(code) => FrameworkError::new(code, message, data),
         None => FrameworkError::pass_through(status, Some(message), data, Some(code_text)),
@@ -183,12 +138,7 @@ fn native_framework_error(py: Python<'_>, value: &Bound<'_, PyAny>) -> Option<Fr
 }
 
 fn traceback_text(py: Python<'_>, err: &PyErr) -> Option<String> {
-    let lines = modules(py)
-        .ok()?
-        .traceback
-        .bind(py)
-        .call_method1("format_exception", (err.value(py),))
-        .ok()?;
+    let lines = modules(py).ok()?.traceback.bind(py).call_method1("format_exception", (err.value(py),)).ok()?;
     let parts: Vec<String> = lines.extract().ok()?;
     Some(parts.concat())
 }
@@ -202,8 +152,5 @@ pub fn log(py: Python<'_>, err: &PyErr, context: &str, as_error: bool) {
     }
     let level = if as_error { "error" } else { "warning" };
     // Logging must never turn into a second failure.
-    let _ = m
-        .logger
-        .bind(py)
-        .call_method(level, ("%s", context), Some(&kwargs));
+    let _ = m.logger.bind(py).call_method(level, ("%s", context), Some(&kwargs));
 }

@@ -18,15 +18,11 @@ pub struct SchemaInput {
 impl SchemaInput {
     pub fn from_py(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<SchemaInput> {
         if obj.is_instance_of::<PyDict>() {
-            return Ok(SchemaInput {
-                json: from_py(obj)?,
-            });
+            return Ok(SchemaInput { json: from_py(obj)? });
         }
         if obj.hasattr("model_json_schema")? {
             let json = helper(obj.py(), "json_schema")?.call1((obj,))?;
-            return Ok(SchemaInput {
-                json: from_py(&json)?,
-            });
+            return Ok(SchemaInput { json: from_py(&json)? });
         }
         Err(PyTypeError::new_err(format!(
             "{what} must be a JSON Schema dict or a pydantic model class, not {}",
@@ -36,10 +32,7 @@ impl SchemaInput {
 }
 
 /// `model.model_validate(data)`: the controls a resolver receives when its schema is a model.
-pub fn model_instance<'py>(
-    model: &Bound<'py, PyAny>,
-    data: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyAny>> {
+pub fn model_instance<'py>(model: &Bound<'py, PyAny>, data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     model.call_method1(pyo3::intern!(model.py(), "model_validate"), (data,))
 }
 
@@ -53,8 +46,6 @@ pub fn source_text(py: Python<'_>, obj: &Bound<'_, PyAny>) -> String {
 
 fn helper<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
     static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
-    let module = MODULE.get_or_try_init(py, || {
-        py.import("novu_framework._callables").map(Bound::unbind)
-    })?;
+    let module = MODULE.get_or_try_init(py, || py.import("novu_framework._callables").map(Bound::unbind))?;
     module.bind(py).getattr(name)
 }

@@ -23,8 +23,7 @@ use crate::schema::{SchemaInput, model_instance, source_text};
 pub type SharedRun = Arc<Mutex<Run>>;
 
 pub fn lock(run: &SharedRun) -> PyResult<MutexGuard<'_, Run>> {
-    run.lock()
-        .map_err(|_| PyRuntimeError::new_err("a previous step call panicked"))
+    run.lock().map_err(|_| PyRuntimeError::new_err("a previous step call panicked"))
 }
 
 /// What discovery collects while the workflow function runs.
@@ -46,17 +45,11 @@ pub struct PyStep {
 
 impl PyStep {
     pub fn discovery(state: Arc<Mutex<Discovery>>, is_async: bool) -> PyStep {
-        PyStep {
-            mode: Mode::Discovery(state),
-            is_async,
-        }
+        PyStep { mode: Mode::Discovery(state), is_async }
     }
 
     pub fn run(run: SharedRun, expose_stack: bool, is_async: bool) -> PyStep {
-        PyStep {
-            mode: Mode::Run { run, expose_stack },
-            is_async,
-        }
+        PyStep { mode: Mode::Run { run, expose_stack }, is_async }
     }
 }
 
@@ -81,9 +74,9 @@ fn either<'py>(
     let snake = snake.filter(|v| !v.is_none());
     let camel = camel.filter(|v| !v.is_none());
     match (snake, camel) {
-        (Some(_), Some(_)) => Err(pyo3::exceptions::PyTypeError::new_err(format!(
-            "pass either {name} or its camelCase alias, not both"
-        ))),
+        (Some(_), Some(_)) => {
+            Err(pyo3::exceptions::PyTypeError::new_err(format!("pass either {name} or its camelCase alias, not both")))
+        }
         (a, b) => Ok(a.or(b)),
     }
 }
@@ -102,10 +95,7 @@ impl PyStep {
                     kind: call.kind,
                     id: call.id,
                     resolver: call.resolver.unbind(),
-                    control_model: call
-                        .control_schema
-                        .filter(|s| is_model(s))
-                        .map(Bound::unbind),
+                    control_model: call.control_schema.filter(|s| is_model(s)).map(Bound::unbind),
                     skip: call.skip.map(Bound::unbind),
                     providers: call.providers.map(Bound::unbind),
                     controls: None,
@@ -121,11 +111,7 @@ impl PyStep {
     }
 
     /// Discovery returns at once; an async workflow still gets an awaitable.
-    fn finish_immediately(
-        &self,
-        py: Python<'_>,
-        result: PyResult<Py<PyAny>>,
-    ) -> PyResult<Py<PyAny>> {
+    fn finish_immediately(&self, py: Python<'_>, result: PyResult<Py<PyAny>>) -> PyResult<Py<PyAny>> {
         if !self.is_async {
             return result;
         }
@@ -140,24 +126,18 @@ impl PyStep {
 }
 
 fn is_model(schema: &Bound<'_, PyAny>) -> bool {
-    schema
-        .hasattr(pyo3::intern!(schema.py(), "model_validate"))
-        .unwrap_or(false)
+    schema.hasattr(pyo3::intern!(schema.py(), "model_validate")).unwrap_or(false)
 }
 
 /// Records a step in discovery and returns a mock of its results, so code between steps can read them.
 fn record(py: Python<'_>, state: &Arc<Mutex<Discovery>>, call: &Call<'_>) -> PyResult<Py<PyAny>> {
-    let mut d = state
-        .lock()
-        .map_err(|_| PyRuntimeError::new_err("discovery state poisoned"))?;
+    let mut d = state.lock().map_err(|_| PyRuntimeError::new_err("discovery state poisoned"))?;
     if let Some(e) = &d.error {
         return Err(definition_error(py, e));
     }
     let options = step_options(py, call)?;
     let Some(builder) = d.builder.as_mut() else {
-        return Err(PyRuntimeError::new_err(
-            "step called after discovery finished",
-        ));
+        return Err(PyRuntimeError::new_err("step called after discovery finished"));
     };
     if let Err(e) = builder.add_step(call.kind, &call.id, options) {
         let err = definition_error(py, &e);
@@ -165,12 +145,9 @@ fn record(py: Python<'_>, state: &Arc<Mutex<Discovery>>, call: &Call<'_>) -> PyR
         return Err(err);
     }
     let wf = builder.id().to_string();
-    let results = builder.step_results_schema(&call.id).ok_or_else(|| {
-        PyRuntimeError::new_err(format!(
-            "workflow `{wf}`: step `{}` was not recorded",
-            call.id
-        ))
-    })?;
+    let results = builder
+        .step_results_schema(&call.id)
+        .ok_or_else(|| PyRuntimeError::new_err(format!("workflow `{wf}`: step `{}` was not recorded", call.id)))?;
     Ok(to_py(py, &mock(&results))?.unbind())
 }
 
@@ -178,9 +155,7 @@ fn step_options(py: Python<'_>, call: &Call<'_>) -> PyResult<StepOptions> {
     let schema = |s: &Option<Bound<'_, PyAny>>, what: &str| -> PyResult<Option<Value>> {
         match s {
             None => Ok(None),
-            Some(s) => {
-                SchemaInput::from_py(s, &format!("step `{}` {what}", call.id)).map(|i| Some(i.json))
-            }
+            Some(s) => SchemaInput::from_py(s, &format!("step `{}` {what}", call.id)).map(|i| Some(i.json)),
         }
     };
     let providers = match &call.providers {
@@ -195,10 +170,7 @@ fn step_options(py: Python<'_>, call: &Call<'_>) -> PyResult<StepOptions> {
             let mut list = Vec::with_capacity(dict.len());
             for (k, v) in dict.iter() {
                 let id: String = k.extract().map_err(|_| {
-                    pyo3::exceptions::PyTypeError::new_err(format!(
-                        "step `{}`: provider ids must be strings",
-                        call.id
-                    ))
+                    pyo3::exceptions::PyTypeError::new_err(format!("step `{}`: provider ids must be strings", call.id))
                 })?;
                 if !v.is_callable() {
                     return Err(pyo3::exceptions::PyTypeError::new_err(format!(
@@ -268,11 +240,7 @@ impl Machine for StepMachine {
 }
 
 impl StepMachine {
-    fn advance_inner(
-        &mut self,
-        py: Python<'_>,
-        input: Option<PyResult<Py<PyAny>>>,
-    ) -> PyResult<Poll> {
+    fn advance_inner(&mut self, py: Python<'_>, input: Option<PyResult<Py<PyAny>>>) -> PyResult<Poll> {
         match (self.phase, input) {
             (Phase::Start, _) => self.start(py),
             (Phase::Skip, Some(result)) => self.after_skip(py, result),
@@ -292,10 +260,7 @@ impl StepMachine {
             Err(e) => return self.fail(py, e),
             Ok(StepAction::Halt) => return Err(Halt::new_err(())),
             Ok(StepAction::Return(v)) => return Ok(Poll::Ready(Ok(to_py(py, &v)?.unbind()))),
-            Ok(StepAction::Run {
-                controls,
-                check_skip,
-            }) => (controls, check_skip),
+            Ok(StepAction::Run { controls, check_skip }) => (controls, check_skip),
         };
         let controls_py = to_py(py, &controls)?;
         let controls_py = match &self.control_model {
@@ -321,10 +286,7 @@ impl StepMachine {
     }
 
     fn controls<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
-        self.controls
-            .as_ref()
-            .map(|c| c.bind(py).clone())
-            .unwrap_or_else(|| py.None().into_bound(py))
+        self.controls.as_ref().map(|c| c.bind(py).clone()).unwrap_or_else(|| py.None().into_bound(py))
     }
 
     /// Feeds a call's result onward now, or hands its awaitable to the driver.
@@ -346,12 +308,7 @@ impl StepMachine {
         if is_halt(py, &err) {
             return Err(err);
         }
-        let cause = user_error(
-            py,
-            &err,
-            self.expose_stack,
-            &format!("step `{}` raised", self.id),
-        );
+        let cause = user_error(py, &err, self.expose_stack, &format!("step `{}` raised", self.id));
         let mut run = lock(&self.run)?;
         let e = match phase {
             Phase::Skip => run.skip(Err(cause)).err(),
@@ -420,10 +377,7 @@ impl StepMachine {
             let run = lock(&self.run)?;
             match run.active_providers().get(index) {
                 None => (None, Value::Null),
-                Some(p) => (
-                    Some(p.id.clone()),
-                    run.active_outputs().cloned().unwrap_or(Value::Null),
-                ),
+                Some(p) => (Some(p.id.clone()), run.active_outputs().cloned().unwrap_or(Value::Null)),
             }
         };
         let Some(provider_id) = provider_id else {
@@ -448,17 +402,8 @@ impl StepMachine {
         }
     }
 
-    fn after_provider(
-        &mut self,
-        py: Python<'_>,
-        index: usize,
-        result: PyResult<Py<PyAny>>,
-    ) -> PyResult<Poll> {
-        let provider_id = lock(&self.run)?
-            .active_providers()
-            .get(index)
-            .map(|p| p.id.clone())
-            .unwrap_or_default();
+    fn after_provider(&mut self, py: Python<'_>, index: usize, result: PyResult<Py<PyAny>>) -> PyResult<Poll> {
+        let provider_id = lock(&self.run)?.active_providers().get(index).map(|p| p.id.clone()).unwrap_or_default();
         let output = match result.and_then(|v| from_py(v.bind(py))) {
             Ok(v) => Ok(v),
             Err(e) if is_halt(py, &e) => return Err(e),

@@ -71,9 +71,7 @@ pub fn define_workflow(
 ) -> PyResult<WorkflowHandle> {
     let tags = match options.get_item("tags")? {
         Some(t) if !t.is_none() => t.extract::<Vec<String>>().map_err(|_| {
-            pyo3::exceptions::PyTypeError::new_err(format!(
-                "workflow `{workflow_id}`: tags must be a list of strings"
-            ))
+            pyo3::exceptions::PyTypeError::new_err(format!("workflow `{workflow_id}`: tags must be a list of strings"))
         })?,
         _ => Vec::new(),
     };
@@ -87,8 +85,7 @@ pub fn define_workflow(
         control_schema: option_value(options, "control_schema")?,
         env_schema: option_value(options, "env_schema")?,
     };
-    let builder = WorkflowBuilder::new(&workflow_id, wf_options, code)
-        .map_err(|e| definition_error(py, &e))?;
+    let builder = WorkflowBuilder::new(&workflow_id, wf_options, code).map_err(|e| definition_error(py, &e))?;
     let accepts = Accepts {
         subscriber: accepts.iter().any(|a| a == "subscriber"),
         context: accepts.iter().any(|a| a == "context"),
@@ -100,28 +97,17 @@ pub fn define_workflow(
         Some(f) => f.bind(py).call1((payload, true))?,
         None => payload,
     };
-    let state = Arc::new(Mutex::new(Discovery {
-        builder: Some(builder),
-        error: None,
-    }));
+    let state = Arc::new(Mutex::new(Discovery { builder: Some(builder), error: None }));
     let step = Py::new(py, PyStep::discovery(state.clone(), is_async))?;
     let empty = || PyDict::new(py);
-    let kwargs = keyword_args(
-        py,
-        accepts,
-        empty().as_any(),
-        empty().as_any(),
-        empty().as_any(),
-    )?;
+    let kwargs = keyword_args(py, accepts, empty().as_any(), empty().as_any(), empty().as_any())?;
     let mut result = func.bind(py).call((payload, step), Some(&kwargs));
     if let Ok(value) = &result
         && is_awaitable(value)
     {
         result = run_sync(py, value).map(|v| v.into_bound(py));
     }
-    let mut discovery = state
-        .lock()
-        .map_err(|_| PyRuntimeError::new_err("discovery state poisoned"))?;
+    let mut discovery = state.lock().map_err(|_| PyRuntimeError::new_err("discovery state poisoned"))?;
     if let Some(e) = discovery.error.take() {
         return Err(definition_error(py, &e));
     }
@@ -139,20 +125,9 @@ pub fn define_workflow(
         wrapped.set_cause(py, Some(err));
         return Err(wrapped);
     }
-    let builder = discovery
-        .builder
-        .take()
-        .ok_or_else(|| PyRuntimeError::new_err("discovery already finished"))?;
-    let entry = WorkflowEntry {
-        definition: Arc::new(builder.build()),
-        func,
-        is_async,
-        accepts,
-        payload_factory,
-    };
-    Ok(WorkflowHandle {
-        entry: Arc::new(entry),
-    })
+    let builder = discovery.builder.take().ok_or_else(|| PyRuntimeError::new_err("discovery already finished"))?;
+    let entry = WorkflowEntry { definition: Arc::new(builder.build()), func, is_async, accepts, payload_factory };
+    Ok(WorkflowHandle { entry: Arc::new(entry) })
 }
 
 fn keyword_args<'py>(
@@ -180,10 +155,8 @@ fn keyword_args<'py>(
 }
 
 /// What a finished workflow run turns into for its caller.
-pub type Finisher = Box<
-    dyn FnOnce(Python<'_>, &mut Run, Result<(), UserError>, Option<PyErr>) -> PyResult<Py<PyAny>>
-        + Send,
->;
+pub type Finisher =
+    Box<dyn FnOnce(Python<'_>, &mut Run, Result<(), UserError>, Option<PyErr>) -> PyResult<Py<PyAny>> + Send>;
 
 /// Runs the workflow function once against a replay.
 pub struct WorkflowMachine {
@@ -194,29 +167,15 @@ pub struct WorkflowMachine {
 }
 
 impl WorkflowMachine {
-    pub fn new(
-        entry: Arc<WorkflowEntry>,
-        run: Run,
-        expose_stack: bool,
-        finisher: Finisher,
-    ) -> WorkflowMachine {
-        WorkflowMachine {
-            entry,
-            run: Arc::new(Mutex::new(run)),
-            expose_stack,
-            finisher: Some(finisher),
-        }
+    pub fn new(entry: Arc<WorkflowEntry>, run: Run, expose_stack: bool, finisher: Finisher) -> WorkflowMachine {
+        WorkflowMachine { entry, run: Arc::new(Mutex::new(run)), expose_stack, finisher: Some(finisher) }
     }
 
     fn start(&mut self, py: Python<'_>) -> PyResult<Poll> {
         let (payload, subscriber, context, env) = {
             let run = lock(&self.run)?;
             let or_empty = |v: &Value| -> PyResult<Bound<'_, PyAny>> {
-                if v.is_null() {
-                    Ok(PyDict::new(py).into_any())
-                } else {
-                    to_py(py, v)
-                }
+                if v.is_null() { Ok(PyDict::new(py).into_any()) } else { to_py(py, v) }
             };
             (
                 to_py(py, run.payload())?,
@@ -232,17 +191,9 @@ impl WorkflowMachine {
             },
             None => payload,
         };
-        let step = Py::new(
-            py,
-            PyStep::run(self.run.clone(), self.expose_stack, self.entry.is_async),
-        )?;
+        let step = Py::new(py, PyStep::run(self.run.clone(), self.expose_stack, self.entry.is_async))?;
         let kwargs = keyword_args(py, self.entry.accepts, &subscriber, &context, &env)?;
-        match self
-            .entry
-            .func
-            .bind(py)
-            .call((payload, step), Some(&kwargs))
-        {
+        match self.entry.func.bind(py).call((payload, step), Some(&kwargs)) {
             Ok(value) if is_awaitable(&value) => Ok(Poll::Pending(value.unbind())),
             Ok(_) => self.finish(py, Ok(())),
             Err(e) => self.finish(py, Err(e)),
@@ -254,19 +205,11 @@ impl WorkflowMachine {
             Ok(()) => (Ok(()), None),
             Err(e) if is_halt(py, &e) => (Ok(()), None),
             Err(e) => (
-                Err(user_error(
-                    py,
-                    &e,
-                    self.expose_stack,
-                    &format!("workflow `{}` raised", self.entry.definition.id),
-                )),
+                Err(user_error(py, &e, self.expose_stack, &format!("workflow `{}` raised", self.entry.definition.id))),
                 Some(e),
             ),
         };
-        let finisher = self
-            .finisher
-            .take()
-            .ok_or_else(|| PyRuntimeError::new_err("workflow run finished twice"))?;
+        let finisher = self.finisher.take().ok_or_else(|| PyRuntimeError::new_err("workflow run finished twice"))?;
         let mut run = lock(&self.run)?;
         Ok(Poll::Ready(finisher(py, &mut run, returned, raised)))
     }
@@ -295,16 +238,8 @@ fn local_finisher() -> Finisher {
         Err(e) => {
             if let Some(raised) = raised {
                 // A step failure raised inside the function already carries the right code and cause.
-                let same = raised
-                    .value(py)
-                    .getattr("code")
-                    .ok()
-                    .and_then(|c| c.extract::<String>().ok())
-                    == Some(
-                        e.code_text
-                            .clone()
-                            .unwrap_or_else(|| e.code.as_str().to_string()),
-                    );
+                let same = raised.value(py).getattr("code").ok().and_then(|c| c.extract::<String>().ok())
+                    == Some(e.code_text.clone().unwrap_or_else(|| e.code.as_str().to_string()));
                 if same {
                     return Err(raised);
                 }
@@ -331,32 +266,21 @@ impl WorkflowHandle {
 
     /// The workflow's discover entry, as Novu receives it.
     fn discover<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let doc =
-            novu_framework_core::discover::discover_document([self.entry.definition.as_ref()]);
+        let doc = novu_framework_core::discover::discover_document([self.entry.definition.as_ref()]);
         to_py(py, &doc["workflows"][0])
     }
 
     /// Validates a payload against the workflow's schema; returns it with defaults applied.
-    fn validate_payload<'py>(
-        &self,
-        py: Python<'py>,
-        payload: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    fn validate_payload<'py>(&self, py: Python<'py>, payload: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         let mut value = from_py(payload)?;
         match self.entry.definition.payload.schema().validate(&mut value) {
             Ok(()) => to_py(py, &value),
             Err(errors) => {
                 let issues: Vec<_> = errors
                     .into_iter()
-                    .map(|e| novu_framework_core::error::ValidationIssue {
-                        path: e.path,
-                        message: e.message,
-                    })
+                    .map(|e| novu_framework_core::error::ValidationIssue { path: e.path, message: e.message })
                     .collect();
-                Err(framework_error(
-                    py,
-                    &FrameworkError::workflow_payload_invalid(&self.entry.definition.id, &issues),
-                ))
+                Err(framework_error(py, &FrameworkError::workflow_payload_invalid(&self.entry.definition.id, &issues)))
             }
         }
     }
@@ -389,7 +313,7 @@ impl WorkflowHandle {
     }
 
     /// Triggers the workflow on Novu; returns `(status, answer, transaction_id)`.
-    #[pyo3(signature = (to, payload, *, transaction_id, actor, overrides, controls, context, bridge_url, api_url, secret_key, timeout, retries))]
+    #[pyo3(signature = (to, payload, *, transaction_id, actor, overrides, controls, context, bridge_url, api_url, secret_key, timeout, retries, backoff))]
     #[allow(clippy::too_many_arguments)]
     fn trigger<'py>(
         &self,
@@ -406,6 +330,7 @@ impl WorkflowHandle {
         secret_key: &str,
         timeout: f64,
         retries: u32,
+        backoff: f64,
     ) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
         crate::api::trigger_workflow(
             py,
@@ -422,6 +347,7 @@ impl WorkflowHandle {
             secret_key,
             timeout,
             retries,
+            backoff,
         )
     }
 
@@ -444,40 +370,20 @@ impl WorkflowHandle {
     ) -> PyResult<WorkflowMachine> {
         let mut body = Map::new();
         body.insert("to".into(), from_py(to)?);
-        body.insert(
-            "payload".into(),
-            if payload.is_none() {
-                json!({})
-            } else {
-                from_py(payload)?
-            },
-        );
+        body.insert("payload".into(), if payload.is_none() { json!({}) } else { from_py(payload)? });
         if let Some(c) = controls.filter(|c| !c.is_none()) {
             body.insert("controls".into(), from_py(c)?);
         }
-        let options = RunOptions {
-            expose_stack: true,
-            ..RunOptions::default()
-        };
+        let options = RunOptions { expose_stack: true, ..RunOptions::default() };
         let run = local_run(self.entry.definition.clone(), Value::Object(body), options)
             .map_err(|e| framework_error(py, &e))?;
-        Ok(WorkflowMachine::new(
-            self.entry.clone(),
-            run,
-            true,
-            local_finisher(),
-        ))
+        Ok(WorkflowMachine::new(self.entry.clone(), run, true, local_finisher()))
     }
 }
 
 /// `[(name, value), ...]` as a Python list of tuples.
-pub fn header_list<'py>(
-    py: Python<'py>,
-    headers: &[(&str, String)],
-) -> PyResult<Bound<'py, PyList>> {
-    let items: Vec<(Bound<'_, PyString>, Bound<'_, PyString>)> = headers
-        .iter()
-        .map(|(k, v)| (PyString::new(py, k), PyString::new(py, v)))
-        .collect();
+pub fn header_list<'py>(py: Python<'py>, headers: &[(&str, String)]) -> PyResult<Bound<'py, PyList>> {
+    let items: Vec<(Bound<'_, PyString>, Bound<'_, PyString>)> =
+        headers.iter().map(|(k, v)| (PyString::new(py, k), PyString::new(py, v))).collect();
     PyList::new(py, items)
 }

@@ -20,12 +20,7 @@ fn main() {
 }
 
 fn bridge() -> Bridge {
-    Bridge::new(
-        reference::workflows(),
-        resolve(Some(SECRET.into()), Some(true), None),
-        "bench",
-    )
-    .expect("bridge")
+    Bridge::new(reference::workflows(), resolve(Some(SECRET.into()), Some(true), None), "bench").expect("bridge")
 }
 
 fn signature(body: &[u8]) -> String {
@@ -43,18 +38,16 @@ fn execute_body() -> Vec<u8> {
 }
 
 fn preview_body() -> Vec<u8> {
-    serde_json::to_vec(&json!({"payload": {"name": "Ada"}, "controls": {}, "state": [], "subscriber": {"subscriberId": "sub-1"}}))
-        .expect("json")
+    serde_json::to_vec(
+        &json!({"payload": {"name": "Ada"}, "controls": {}, "state": [], "subscriber": {"subscriberId": "sub-1"}}),
+    )
+    .expect("json")
 }
 
 #[divan::bench]
 fn health_check(bencher: Bencher) {
     let bridge = bridge();
-    let request = Request {
-        method: "GET",
-        query: "action=health-check",
-        ..Default::default()
-    };
+    let request = Request { method: "GET", query: "action=health-check", ..Default::default() };
     bencher.bench_local(|| black_box(bridge.handle_at(black_box(&request), NOW)));
 }
 
@@ -62,12 +55,7 @@ fn health_check(bencher: Bencher) {
 fn discover(bencher: Bencher) {
     let bridge = bridge();
     let sig = signature(b"{}");
-    let request = Request {
-        method: "GET",
-        query: "action=discover",
-        signature: Some(&sig),
-        ..Default::default()
-    };
+    let request = Request { method: "GET", query: "action=discover", signature: Some(&sig), ..Default::default() };
     bencher.bench_local(|| black_box(bridge.handle_at(black_box(&request), NOW)));
 }
 

@@ -25,14 +25,8 @@ use crate::bridge::{Bridge, Pending};
 pub fn router(bridge: Arc<Bridge>, route: &str) -> Router {
     let base = route.trim_end_matches('/');
     let base = if base.is_empty() { "/" } else { base };
-    let execute = format!(
-        "{}/workflows/{{workflow_id}}/execute",
-        base.trim_end_matches('/')
-    );
-    Router::new()
-        .route(base, any(bridge_route))
-        .route(&execute, post(execute_route))
-        .with_state(bridge)
+    let execute = format!("{}/workflows/{{workflow_id}}/execute", base.trim_end_matches('/'));
+    Router::new().route(base, any(bridge_route)).route(&execute, post(execute_route)).with_state(bridge)
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -97,8 +91,7 @@ async fn finish(bridge: Arc<Bridge>, pending: Pending) -> HttpResponse {
 
 fn reply(bridge: &Bridge, response: Response) -> HttpResponse {
     let mut out = HttpResponse::new(Body::from(response.body.as_bytes().to_vec()));
-    *out.status_mut() =
-        StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *out.status_mut() = StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = out.headers_mut();
     for (name, value) in bridge.headers() {
         if let Ok(value) = HeaderValue::from_str(value) {

@@ -40,19 +40,13 @@ pub struct Bridge {
 
 impl std::fmt::Debug for Bridge {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Bridge")
-            .field("workflows", &self.funcs.len())
-            .finish()
+        f.debug_struct("Bridge").field("workflows", &self.funcs.len()).finish()
     }
 }
 
 impl Bridge {
     /// Builds a bridge; `server_name` is reported in the `novu-framework-server` header.
-    pub fn new(
-        workflows: Vec<Workflow>,
-        settings: ClientSettings,
-        server_name: &str,
-    ) -> Result<Bridge, ConfigError> {
+    pub fn new(workflows: Vec<Workflow>, settings: ClientSettings, server_name: &str) -> Result<Bridge, ConfigError> {
         let config = BridgeConfig {
             secret_key: settings.secret_key,
             strict_authentication: settings.strict_authentication,
@@ -63,16 +57,10 @@ impl Bridge {
         Self::with_config(workflows, config)
     }
 
-    pub fn with_config(
-        workflows: Vec<Workflow>,
-        config: BridgeConfig,
-    ) -> Result<Bridge, ConfigError> {
+    pub fn with_config(workflows: Vec<Workflow>, config: BridgeConfig) -> Result<Bridge, ConfigError> {
         let definitions = workflows.iter().map(|w| w.definition.clone()).collect();
         let core = CoreBridge::new(definitions, config)?;
-        let funcs = workflows
-            .into_iter()
-            .map(|w| (w.definition.id.clone(), w.func))
-            .collect();
+        let funcs = workflows.into_iter().map(|w| (w.definition.id.clone(), w.func)).collect();
         Ok(Bridge { core, funcs })
     }
 
@@ -94,18 +82,12 @@ impl Bridge {
     /// Does the protocol work of a request that needs no user code or network; the rest is left to
     /// [`Bridge::finish`].
     pub fn prepare(&self, request: &Request<'_>) -> Pending {
-        Pending {
-            dispatch: self.core.dispatch(request),
-            route: Route::Bridge,
-        }
+        Pending { dispatch: self.core.dispatch(request), route: Route::Bridge }
     }
 
     /// [`Bridge::prepare`] for `POST {route}/workflows/<workflow_id>/execute`.
     pub fn prepare_local(&self, workflow_id: &str, request: &Request<'_>) -> Pending {
-        Pending {
-            dispatch: self.core.dispatch_local(workflow_id, request),
-            route: Route::Local,
-        }
+        Pending { dispatch: self.core.dispatch_local(workflow_id, request), route: Route::Local }
     }
 
     /// Runs the workflow closures or sends the trigger call a prepared request needs.

@@ -22,10 +22,7 @@ pub enum StepError {
 impl StepError {
     /// An error of the workflow code with a message (answered as a `BridgeError`).
     pub fn user(message: impl Into<String>) -> StepError {
-        StepError::User(Box::new(UserError::Exception {
-            message: message.into(),
-            stack: None,
-        }))
+        StepError::User(Box::new(UserError::Exception { message: message.into(), stack: None }))
     }
 }
 
@@ -77,14 +74,8 @@ impl<'a> StepOptions<'a> {
     }
 
     /// A provider override: called with the compiled controls and the validated outputs.
-    pub fn provider(
-        mut self,
-        id: &str,
-        f: impl Fn(&Value, &Value) -> Result<Value, UserError> + 'a,
-    ) -> Self {
-        self.providers
-            .get_or_insert_with(Vec::new)
-            .push((id.to_string(), Box::new(f)));
+    pub fn provider(mut self, id: &str, f: impl Fn(&Value, &Value) -> Result<Value, UserError> + 'a) -> Self {
+        self.providers.get_or_insert_with(Vec::new).push((id.to_string(), Box::new(f)));
         self
     }
 
@@ -101,10 +92,7 @@ impl<'a> StepOptions<'a> {
 }
 
 enum Mode<'a> {
-    Discovery {
-        builder: &'a mut WorkflowBuilder,
-        payload: Value,
-    },
+    Discovery { builder: &'a mut WorkflowBuilder, payload: Value },
     Run(&'a mut Run),
 }
 
@@ -118,15 +106,11 @@ static EMPTY: Value = Value::Null;
 impl<'a> Step<'a> {
     pub(crate) fn discovery(builder: &'a mut WorkflowBuilder) -> Step<'a> {
         let payload = builder.discovery_payload().clone();
-        Step {
-            mode: Mode::Discovery { builder, payload },
-        }
+        Step { mode: Mode::Discovery { builder, payload } }
     }
 
     pub(crate) fn run(run: &'a mut Run) -> Step<'a> {
-        Step {
-            mode: Mode::Run(run),
-        }
+        Step { mode: Mode::Run(run) }
     }
 
     /// The validated payload (a mock of the payload schema during discovery).
@@ -173,26 +157,20 @@ impl<'a> Step<'a> {
                 let recorded = CoreStepOptions {
                     control_schema: options.control_schema,
                     output_schema: options.output_schema,
-                    providers: options.providers.map(|list| {
-                        list.into_iter()
-                            .map(|(id, _)| (id, "<rust closure>".to_string()))
-                            .collect()
-                    }),
+                    providers: options
+                        .providers
+                        .map(|list| list.into_iter().map(|(id, _)| (id, "<rust closure>".to_string())).collect()),
                     disable_output_sanitization: options.disable_output_sanitization,
                     code: options.code.unwrap_or_else(|| "<rust closure>".into()),
                 };
                 builder.add_step(kind, id, recorded).map_err(|e| {
                     failed(FrameworkError::new(
-                        e.code
-                            .unwrap_or(novu_framework_core::error::ErrorCode::BridgeError),
+                        e.code.unwrap_or(novu_framework_core::error::ErrorCode::BridgeError),
                         e.message,
                         None,
                     ))
                 })?;
-                let results = builder
-                    .step_results_schema(id)
-                    .map(|s| mock(&s))
-                    .unwrap_or_else(|| json!({}));
+                let results = builder.step_results_schema(id).map(|s| mock(&s)).unwrap_or_else(|| json!({}));
                 return Ok(results);
             }
             Mode::Run(run) => run,
@@ -200,43 +178,25 @@ impl<'a> Step<'a> {
         let (controls, check_skip) = match run.enter(kind, id).map_err(failed)? {
             StepAction::Halt => return Err(StepError::Halt),
             StepAction::Return(value) => return Ok(value),
-            StepAction::Run {
-                controls,
-                check_skip,
-            } => (controls, check_skip),
+            StepAction::Run { controls, check_skip } => (controls, check_skip),
         };
         if let (true, Some(skip)) = (check_skip, &options.skip)
             && let Some(value) = run.skip(Ok(skip(&controls))).map_err(failed)?
         {
-            return if run.is_done() {
-                Err(StepError::Halt)
-            } else {
-                Ok(value)
-            };
+            return if run.is_done() { Err(StepError::Halt) } else { Ok(value) };
         }
         run.resolved(resolver(&controls)).map_err(failed)?;
         let providers = options.providers.unwrap_or_default();
-        let declared: Vec<String> = run
-            .active_providers()
-            .iter()
-            .map(|p| p.id.clone())
-            .collect();
+        let declared: Vec<String> = run.active_providers().iter().map(|p| p.id.clone()).collect();
         for provider_id in declared {
             let Some((_, f)) = providers.iter().find(|(id, _)| *id == provider_id) else {
-                return Err(failed(
-                    run.abort(FrameworkError::provider_not_found(&provider_id)),
-                ));
+                return Err(failed(run.abort(FrameworkError::provider_not_found(&provider_id))));
             };
             let outputs = run.active_outputs().cloned().unwrap_or(Value::Null);
-            run.provider_resolved(&provider_id, f(&controls, &outputs))
-                .map_err(failed)?;
+            run.provider_resolved(&provider_id, f(&controls, &outputs)).map_err(failed)?;
         }
         let value = run.complete().map_err(failed)?;
-        if run.is_done() {
-            Err(StepError::Halt)
-        } else {
-            Ok(value)
-        }
+        if run.is_done() { Err(StepError::Halt) } else { Ok(value) }
     }
 }
 

@@ -41,11 +41,7 @@ pub struct WorkflowBuilder {
 
 impl Workflow {
     pub fn builder(id: &str) -> WorkflowBuilder {
-        WorkflowBuilder {
-            id: id.to_string(),
-            options: WorkflowOptions::default(),
-            code: "<rust closure>".into(),
-        }
+        WorkflowBuilder { id: id.to_string(), options: WorkflowOptions::default(), code: "<rust closure>".into() }
     }
 
     pub fn id(&self) -> &str {
@@ -62,10 +58,7 @@ impl Workflow {
         let mut body = Map::new();
         body.insert("to".into(), to);
         body.insert("payload".into(), payload);
-        let options = RunOptions {
-            expose_stack: true,
-            ..RunOptions::default()
-        };
+        let options = RunOptions { expose_stack: true, ..RunOptions::default() };
         let mut run = local_run(self.definition.clone(), Value::Object(body), options)?;
         let returned = drive(&self.func, &mut run);
         run.finish(returned)
@@ -141,16 +134,10 @@ impl WorkflowBuilder {
             Err(StepError::User(e)) => {
                 return Err(DefinitionError {
                     code: None,
-                    message: format!(
-                        "Workflow `{}`: the workflow function failed during discovery: {e:?}",
-                        self.id
-                    ),
+                    message: format!("Workflow `{}`: the workflow function failed during discovery: {e:?}", self.id),
                 });
             }
         }
-        Ok(Workflow {
-            definition: Arc::new(builder.build()),
-            func: Arc::new(func),
-        })
+        Ok(Workflow { definition: Arc::new(builder.build()), func: Arc::new(func) })
     }
 }

@@ -33,10 +33,7 @@ fn novu_api_stand_in() -> String {
                     let head = String::from_utf8_lossy(&buf[..i]).to_lowercase();
                     let length = head
                         .lines()
-                        .find_map(|l| {
-                            l.strip_prefix("content-length:")
-                                .map(|v| v.trim().parse().unwrap_or(0))
-                        })
+                        .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0)))
                         .unwrap_or(0);
                     break (i + 4, length);
                 }
@@ -49,26 +46,17 @@ fn novu_api_stand_in() -> String {
                 buf.extend_from_slice(&chunk[..n]);
             }
             let head = String::from_utf8_lossy(&buf[..head_end.min(buf.len())]).to_string();
-            let body: Value =
-                serde_json::from_slice(&buf[head_end.min(buf.len())..]).unwrap_or(Value::Null);
-            let auth_ok = head
-                .to_lowercase()
-                .contains(&format!("authorization: apikey {}", corpus::SECRET));
+            let body: Value = serde_json::from_slice(&buf[head_end.min(buf.len())..]).unwrap_or(Value::Null);
+            let auth_ok = head.to_lowercase().contains(&format!("authorization: apikey {}", corpus::SECRET));
             let (status, answer) = if head.starts_with("POST /v1/events/trigger ") {
-                let tx = body["transactionId"]
-                    .as_str()
-                    .unwrap_or("mock-transaction-id")
-                    .to_string();
+                let tx = body["transactionId"].as_str().unwrap_or("mock-transaction-id").to_string();
                 (
                     201,
                     json!({"acknowledged": true, "status": "processed", "transactionId": tx,
                             "received": {"authorizationOk": auth_ok, "body": body}}),
                 )
             } else {
-                (
-                    404,
-                    json!({"statusCode": 404, "message": "mock: no route", "error": "Not Found"}),
-                )
+                (404, json!({"statusCode": 404, "message": "mock: no route", "error": "Not Found"}))
             };
             let text = answer.to_string();
             let _ = write!(
@@ -86,14 +74,8 @@ fn every_corpus_case_passes_on_axum() {
     let api = novu_api_stand_in();
     let settings = resolve(Some(corpus::SECRET.into()), Some(true), Some(api));
     let bridge = Arc::new(Bridge::new(reference::workflows(), settings, "axum").expect("bridge"));
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .expect("bind");
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
     let base = format!("http://{}/api/novu", listener.local_addr().expect("addr"));
     let app = novu_framework::axum::router(bridge, "/api/novu");
     runtime.spawn(async move { axum::serve(listener, app).await });
@@ -107,11 +89,5 @@ fn every_corpus_case_passes_on_axum() {
             failures.push(format!("{id}:\n  {}", diffs.join("\n  ")));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases differ:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
 }

@@ -7,8 +7,8 @@
 
 /// Unicode spaces liquidjs treats as blanks on top of the ASCII ones.
 const UNICODE_BLANKS: [u32; 19] = [
-    0xa0, 0x1680, 0x180e, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008,
-    0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
+    0xa0, 0x1680, 0x180e, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a,
+    0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
 ];
 
 /// A blank for liquidjs's tokenizer (skipped between tokens and trimmed off tag contents).
@@ -45,13 +45,7 @@ pub fn is_js_space(c: char) -> bool {
     matches!(
         c,
         '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200a}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202f}'
-                | '\u{205f}'
-                | '\u{3000}'
-                | '\u{feff}'
+            ..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}'
     )
 }
 
@@ -62,11 +56,7 @@ pub fn js_trim(s: &str) -> &str {
 
 /// `str.length` in JavaScript: UTF-16 code units.
 pub fn utf16_len(s: &str) -> usize {
-    if s.is_ascii() {
-        s.len()
-    } else {
-        s.chars().map(char::len_utf16).sum()
-    }
+    if s.is_ascii() { s.len() } else { s.chars().map(char::len_utf16).sum() }
 }
 
 /// The character at UTF-16 index `i` (`str[i]`); half of a surrogate pair comes out as U+FFFD because a

@@ -81,11 +81,7 @@ fn empty_equals(v: &Val<'_>) -> bool {
 
 /// `ToPrimitive` with hint number: arrays and objects become their string form.
 fn to_primitive<'a>(v: &Val<'a>) -> Val<'a> {
-    if v.is_object_like() {
-        Val::str(js_string(v).into_owned())
-    } else {
-        v.clone()
-    }
+    if v.is_object_like() { Val::str(js_string(v).into_owned()) } else { v.clone() }
 }
 
 /// JavaScript's abstract relational comparison; `None` when either side is `NaN`.
@@ -149,8 +145,7 @@ mod tests {
         assert!(relational(&Val::str("10"), &Val::str("9"), |o| o == Ordering::Less));
         assert!(relational(&Val::Null, &Val::Num(1.0), |o| o == Ordering::Less));
         assert!(!relational(&Val::Undef, &Val::Num(1.0), |o| o == Ordering::Less));
-        assert!(!relational(&Val::Drop(Drop::Nil), &Val::Num(1.0), |o| o
-            == Ordering::Less));
+        assert!(!relational(&Val::Drop(Drop::Nil), &Val::Num(1.0), |o| o == Ordering::Less));
     }
 
     #[test]

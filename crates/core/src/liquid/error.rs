@@ -35,31 +35,19 @@ pub struct LiquidError {
 
 impl LiquidError {
     pub fn tokenization(message: impl Into<String>) -> LiquidError {
-        LiquidError {
-            kind: ErrorKind::Tokenization,
-            message: message.into(),
-        }
+        LiquidError { kind: ErrorKind::Tokenization, message: message.into() }
     }
 
     pub fn parse(message: impl Into<String>) -> LiquidError {
-        LiquidError {
-            kind: ErrorKind::Parse,
-            message: message.into(),
-        }
+        LiquidError { kind: ErrorKind::Parse, message: message.into() }
     }
 
     pub fn render(message: impl Into<String>) -> LiquidError {
-        LiquidError {
-            kind: ErrorKind::Render,
-            message: message.into(),
-        }
+        LiquidError { kind: ErrorKind::Render, message: message.into() }
     }
 
     pub fn limit(message: impl Into<String>) -> LiquidError {
-        LiquidError {
-            kind: ErrorKind::Limit,
-            message: message.into(),
-        }
+        LiquidError { kind: ErrorKind::Limit, message: message.into() }
     }
 }
 

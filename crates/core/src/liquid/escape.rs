@@ -55,18 +55,14 @@ pub fn push_decoded(out: &mut String, s: &str) {
             Some('t') => out.push('\t'),
             Some('u') => {
                 let hex: String = chars.clone().take(4).collect();
-                match (hex.len() == 4)
-                    .then(|| u32::from_str_radix(&hex, 16).ok())
-                    .flatten()
-                {
+                match (hex.len() == 4).then(|| u32::from_str_radix(&hex, 16).ok()).flatten() {
                     Some(unit) => {
                         for _ in 0..4 {
                             chars.next();
                         }
                         let ch = if (0xd800..0xdc00).contains(&unit) {
-                            low_surrogate(&mut chars).and_then(|lo| {
-                                char::from_u32(0x10000 + ((unit - 0xd800) << 10) + (lo - 0xdc00))
-                            })
+                            low_surrogate(&mut chars)
+                                .and_then(|lo| char::from_u32(0x10000 + ((unit - 0xd800) << 10) + (lo - 0xdc00)))
                         } else {
                             char::from_u32(unit)
                         };
@@ -84,9 +80,7 @@ pub fn push_decoded(out: &mut String, s: &str) {
 /// Consumes a following `\uDC00`–`\uDFFF` escape, if there is one.
 fn low_surrogate(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<u32> {
     let ahead: String = chars.clone().take(6).collect();
-    let unit = ahead
-        .strip_prefix("\\u")
-        .and_then(|h| u32::from_str_radix(h, 16).ok())?;
+    let unit = ahead.strip_prefix("\\u").and_then(|h| u32::from_str_radix(h, 16).ok())?;
     if !(0xdc00..0xe000).contains(&unit) || ahead.len() != 6 {
         return None;
     }

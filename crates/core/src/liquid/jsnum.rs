@@ -91,11 +91,7 @@ pub fn to_integer(f: f64) -> f64 {
 pub fn relative_index(arg: f64, len: usize) -> usize {
     let rel = to_integer(arg);
     let len_f = len as f64;
-    if rel < 0.0 {
-        (len_f + rel).max(0.0) as usize
-    } else {
-        rel.min(len_f) as usize
-    }
+    if rel < 0.0 { (len_f + rel).max(0.0) as usize } else { rel.min(len_f) as usize }
 }
 
 /// `Math.round`: halves round towards +∞.
@@ -105,11 +101,7 @@ pub fn js_round(x: f64) -> f64 {
     }
     let f = x.floor();
     let r = if x - f >= 0.5 { f + 1.0 } else { f };
-    if r == 0.0 && x.is_sign_negative() {
-        -0.0
-    } else {
-        r
-    }
+    if r == 0.0 && x.is_sign_negative() { -0.0 } else { r }
 }
 
 /// `Math.max` over numbers (`NaN` wins).

@@ -7,41 +7,19 @@ use super::tokenizer::Cursor;
 #[derive(Clone, Debug)]
 pub enum TopToken {
     /// Text; `begin..end` after whitespace control trimmed it.
-    Text {
-        begin: usize,
-        end: usize,
-        raw_begin: usize,
-        raw_end: usize,
-    },
+    Text { begin: usize, end: usize, raw_begin: usize, raw_end: usize },
     /// A tag: its name, the byte range of its arguments and of the whole token.
-    Tag {
-        name: String,
-        args: (usize, usize),
-        whole: (usize, usize),
-        trim_left: bool,
-        trim_right: bool,
-    },
+    Tag { name: String, args: (usize, usize), whole: (usize, usize), trim_left: bool, trim_right: bool },
     /// An output: the byte range of its expression.
-    Output {
-        content: (usize, usize),
-        trim_left: bool,
-        trim_right: bool,
-    },
+    Output { content: (usize, usize), trim_left: bool, trim_right: bool },
 }
 
 impl TopToken {
     fn trims(&self) -> (bool, bool) {
         match self {
-            TopToken::Tag {
-                trim_left,
-                trim_right,
-                ..
+            TopToken::Tag { trim_left, trim_right, .. } | TopToken::Output { trim_left, trim_right, .. } => {
+                (*trim_left, *trim_right)
             }
-            | TopToken::Output {
-                trim_left,
-                trim_right,
-                ..
-            } => (*trim_left, *trim_right),
             TopToken::Text { .. } => (false, false),
         }
     }
@@ -71,16 +49,8 @@ fn delimited_content(src: &str, begin: usize, end: usize) -> (usize, usize, bool
 
 /// A tag token from `begin` (at `{%`) to `end` (after `%}`); reads its name.
 pub fn tag_token(src: &str, begin: usize, end: usize, delimited: bool) -> Result<TopToken> {
-    let (cb, ce) = if delimited {
-        (begin + 2, end.saturating_sub(2))
-    } else {
-        (begin, end)
-    };
-    let (l, r, tl, tr) = if cb <= ce {
-        delimited_content(src, cb, ce)
-    } else {
-        (cb, cb, false, false)
-    };
+    let (cb, ce) = if delimited { (begin + 2, end.saturating_sub(2)) } else { (begin, end) };
+    let (l, r, tl, tr) = if cb <= ce { delimited_content(src, cb, ce) } else { (cb, cb, false, false) };
     let mut cursor = Cursor::new(src, l, r);
     let name = cursor.read_tag_name();
     if name.is_empty() {
@@ -92,13 +62,7 @@ pub fn tag_token(src: &str, begin: usize, end: usize, delimited: bool) -> Result
     }
     let name = name.to_string();
     cursor.skip_blank();
-    Ok(TopToken::Tag {
-        name,
-        args: (cursor.p, cursor.n),
-        whole: (begin, end),
-        trim_left: tl,
-        trim_right: tr,
-    })
+    Ok(TopToken::Tag { name, args: (cursor.p, cursor.n), whole: (begin, end), trim_left: tl, trim_right: tr })
 }
 
 struct Lexer<'s> {
@@ -113,8 +77,7 @@ impl<'s> Lexer<'s> {
     }
 
     fn rmatch(&self, pat: &str) -> bool {
-        self.p >= pat.len()
-            && self.src.as_bytes().get(self.p - pat.len()..self.p) == Some(pat.as_bytes())
+        self.p >= pat.len() && self.src.as_bytes().get(self.p - pat.len()..self.p) == Some(pat.as_bytes())
     }
 
     fn step(&mut self) {
@@ -138,9 +101,7 @@ impl<'s> Lexer<'s> {
     /// Scans to just after `delimiter`; in outputs, quoted strings are skipped whole.
     fn read_to_delimiter(&mut self, delimiter: &str, respect_quoted: bool) -> Option<usize> {
         while self.p < self.src.len() {
-            if respect_quoted
-                && let Some(q) = self.src[self.p..].chars().next().filter(|c| is_quote(*c))
-            {
+            if respect_quoted && let Some(q) = self.src[self.p..].chars().next().filter(|c| is_quote(*c)) {
                 self.p += 1;
                 while self.p < self.src.len() {
                     let c = self.src[self.p..].chars().next();
@@ -166,10 +127,7 @@ impl<'s> Lexer<'s> {
         let begin = self.p;
         if self.starts("{%") {
             if self.read_to_delimiter("%}", false).is_none() {
-                return Err(LiquidError::tokenization(format!(
-                    "tag {} not closed",
-                    self.snapshot(begin)
-                )));
+                return Err(LiquidError::tokenization(format!("tag {} not closed", self.snapshot(begin))));
             }
             let token = tag_token(self.src, begin, self.p, true)?;
             if matches!(&token, TopToken::Tag { name, .. } if name == "raw") {
@@ -179,32 +137,16 @@ impl<'s> Lexer<'s> {
         }
         if self.starts("{{") {
             if self.read_to_delimiter("}}", true).is_none() {
-                return Err(LiquidError::tokenization(format!(
-                    "output {} not closed",
-                    self.snapshot(begin)
-                )));
+                return Err(LiquidError::tokenization(format!("output {} not closed", self.snapshot(begin))));
             }
             let (cb, ce) = (begin + 2, self.p.saturating_sub(2));
-            let (l, r, tl, tr) = if cb <= ce {
-                delimited_content(self.src, cb, ce)
-            } else {
-                (cb, cb, false, false)
-            };
-            return Ok(TopToken::Output {
-                content: (l, r),
-                trim_left: tl,
-                trim_right: tr,
-            });
+            let (l, r, tl, tr) = if cb <= ce { delimited_content(self.src, cb, ce) } else { (cb, cb, false, false) };
+            return Ok(TopToken::Output { content: (l, r), trim_left: tl, trim_right: tr });
         }
         while self.p < self.src.len() && !self.starts("{%") && !self.starts("{{") {
             self.step();
         }
-        Ok(TopToken::Text {
-            begin,
-            end: self.p,
-            raw_begin: begin,
-            raw_end: self.p,
-        })
+        Ok(TopToken::Text { begin, end: self.p, raw_begin: begin, raw_end: self.p })
     }
 
     /// Inside `{% raw %}`: everything up to `{% endraw %}` is one text token.
@@ -228,12 +170,7 @@ impl<'s> Lexer<'s> {
                     }
                     let stop = left.unwrap_or(begin);
                     self.p = stop;
-                    return Ok(TopToken::Text {
-                        begin,
-                        end: stop,
-                        raw_begin: begin,
-                        raw_end: stop,
-                    });
+                    return Ok(TopToken::Text { begin, end: stop, raw_begin: begin, raw_end: stop });
                 }
                 if self.rmatch("{%") {
                     break;
@@ -246,20 +183,13 @@ impl<'s> Lexer<'s> {
             }
         }
         let from = self.raw_begin.unwrap_or(begin);
-        Err(LiquidError::tokenization(format!(
-            "raw {} not closed",
-            self.snapshot(from)
-        )))
+        Err(LiquidError::tokenization(format!("raw {} not closed", self.snapshot(from))))
     }
 }
 
 /// Tokenizes a whole template and applies whitespace control.
 pub fn tokenize(src: &str) -> Result<Vec<TopToken>> {
-    let mut lexer = Lexer {
-        src,
-        p: 0,
-        raw_begin: None,
-    };
+    let mut lexer = Lexer { src, p: 0, raw_begin: None };
     let mut tokens = Vec::new();
     while lexer.p < src.len() {
         tokens.push(lexer.next_token()?);
@@ -328,28 +258,19 @@ mod tests {
 
     #[test]
     fn splits_text_tags_and_outputs() {
-        assert_eq!(
-            kinds("a {{ x }}b{% if y %}c"),
-            vec!["T(a )", "O(x)", "T(b)", "G(if:y)", "T(c)"]
-        );
+        assert_eq!(kinds("a {{ x }}b{% if y %}c"), vec!["T(a )", "O(x)", "T(b)", "G(if:y)", "T(c)"]);
         assert_eq!(kinds("{{ 'a}}' }}"), vec!["O('a}}')"]);
     }
 
     #[test]
     fn whitespace_control_trims_spaces_only() {
         assert_eq!(kinds("a  {{- x -}}  b"), vec!["T(a)", "O(x)", "T(b)"]);
-        assert_eq!(
-            kinds("a\n {%- if x -%}\n b"),
-            vec!["T(a\n)", "G(if:x)", "T(\n b)"]
-        );
+        assert_eq!(kinds("a\n {%- if x -%}\n b"), vec!["T(a\n)", "G(if:x)", "T(\n b)"]);
     }
 
     #[test]
     fn raw_blocks_are_one_text() {
-        assert_eq!(
-            kinds("{% raw %}{{ x }}{% if %}{% endraw %}"),
-            vec!["G(raw:)", "T({{ x }}{% if %})", "G(endraw:)"]
-        );
+        assert_eq!(kinds("{% raw %}{{ x }}{% if %}{% endraw %}"), vec!["G(raw:)", "T({{ x }}{% if %})", "G(endraw:)"]);
         assert!(tokenize("{% raw %}x").is_err());
     }
 
@@ -357,11 +278,7 @@ mod tests {
     fn unterminated_delimiters_are_tokenization_errors() {
         for src in ["{{ x", "{% if x", "{%}", "{{ 'x }}", "{%   %}"] {
             let err = tokenize(src).unwrap_err();
-            assert_eq!(
-                err.kind,
-                super::super::error::ErrorKind::Tokenization,
-                "{src}"
-            );
+            assert_eq!(err.kind, super::super::error::ErrorKind::Tokenization, "{src}");
         }
     }
 }

@@ -74,20 +74,14 @@ pub struct Tokenized {
 
 /// Splits a template into tokens (the first half of [`parse`]).
 pub fn tokenize(src: &str) -> Result<Tokenized, LiquidError> {
-    Ok(Tokenized {
-        tokens: lexer::tokenize(src)?,
-        src: src.into(),
-    })
+    Ok(Tokenized { tokens: lexer::tokenize(src)?, src: src.into() })
 }
 
 impl Tokenized {
     /// Parses the tags (the second half of [`parse`]).
     pub fn parse(self) -> Result<Template, LiquidError> {
         let nodes = parser::Parser::new(&self.src, self.tokens).parse_all()?;
-        Ok(Template {
-            src: self.src,
-            nodes,
-        })
+        Ok(Template { src: self.src, nodes })
     }
 }
 

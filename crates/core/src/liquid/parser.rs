@@ -27,12 +27,7 @@ enum Step {
 
 impl<'s> Parser<'s> {
     pub fn new(src: &'s str, tokens: Vec<TopToken>) -> Parser<'s> {
-        Parser {
-            src,
-            tokens,
-            pos: 0,
-            depth: 0,
-        }
+        Parser { src, tokens, pos: 0, depth: 0 }
     }
 
     pub fn parse_all(&mut self) -> Result<Vec<Node>> {
@@ -74,16 +69,12 @@ impl<'s> Parser<'s> {
 
     fn parse_token(&mut self, token: TopToken) -> Result<Option<Node>> {
         match token {
-            TopToken::Text { begin, end, .. } => {
-                Ok((begin < end).then_some(Node::Text(begin, end)))
-            }
+            TopToken::Text { begin, end, .. } => Ok((begin < end).then_some(Node::Text(begin, end))),
             TopToken::Output { content, .. } => {
                 let mut c = Cursor::new(self.src, content.0, content.1);
                 Ok(Some(Node::Output(c.read_filtered_value()?)))
             }
-            TopToken::Tag {
-                name, args, whole, ..
-            } => {
+            TopToken::Tag { name, args, whole, .. } => {
                 self.depth += 1;
                 if self.depth > MAX_BLOCK_DEPTH {
                     return Err(LiquidError::parse("tags nested too deeply"));
@@ -103,12 +94,7 @@ impl<'s> Parser<'s> {
         self.src.get(range.0..range.1.max(range.0)).unwrap_or("")
     }
 
-    fn parse_tag(
-        &mut self,
-        name: &str,
-        args: (usize, usize),
-        whole: (usize, usize),
-    ) -> Result<Option<Node>> {
+    fn parse_tag(&mut self, name: &str, args: (usize, usize), whole: (usize, usize)) -> Result<Option<Node>> {
         let opener = self.text(whole).to_string();
         let node = match name {
             "assign" => self.parse_assign(args)?,
@@ -161,10 +147,7 @@ impl<'s> Parser<'s> {
         }
         c.p += 1;
         let value = c.read_filtered_value()?;
-        Ok(Node::Assign {
-            key: Arc::from(key),
-            value,
-        })
+        Ok(Node::Assign { key: Arc::from(key), value })
     }
 
     fn parse_capture(&mut self, args: (usize, usize), opener: &str) -> Result<Node> {
@@ -197,10 +180,7 @@ impl<'s> Parser<'s> {
         if rest.is_empty() {
             Ok(())
         } else {
-            Err(LiquidError::parse(format!(
-                "unexpected {}",
-                crate::json::stringify(&rest.into())
-            )))
+            Err(LiquidError::parse(format!("unexpected {}", crate::json::stringify(&rest.into()))))
         }
     }
 
@@ -238,10 +218,7 @@ impl<'s> Parser<'s> {
                 },
             }
         }
-        Ok(Node::If {
-            branches,
-            otherwise: otherwise.unwrap_or_default(),
-        })
+        Ok(Node::If { branches, otherwise: otherwise.unwrap_or_default() })
     }
 
     fn parse_unless(&mut self, args: (usize, usize), opener: &str) -> Result<Node> {
@@ -283,10 +260,7 @@ impl<'s> Parser<'s> {
                 },
             }
         }
-        Ok(Node::Unless {
-            branches,
-            otherwise,
-        })
+        Ok(Node::Unless { branches, otherwise })
     }
 
     fn parse_case(&mut self, args: (usize, usize), opener: &str) -> Result<Node> {
@@ -310,10 +284,9 @@ impl<'s> Parser<'s> {
                             match c.read_value()? {
                                 Some(v) => values.push(v),
                                 None => {
-                                    return Err(c.error(format!(
-                                        "unexpected token {}, value expected",
-                                        c.snapshot(c.p)
-                                    )));
+                                    return Err(
+                                        c.error(format!("unexpected token {}, value expected", c.snapshot(c.p)))
+                                    );
                                 }
                             }
                             c.skip_blank();
@@ -343,11 +316,7 @@ impl<'s> Parser<'s> {
                 }
             }
         }
-        Ok(Node::Case {
-            value,
-            branches,
-            otherwise,
-        })
+        Ok(Node::Case { value, branches, otherwise })
     }
 
     fn loop_spec(&self, c: &mut Cursor<'s>, opener: &str, tablerow: bool) -> Result<LoopSpec> {
@@ -365,12 +334,7 @@ impl<'s> Parser<'s> {
         };
         let collection_text = Arc::from(&self.src[begin..c.p]);
         let hash = c.read_hashes()?;
-        Ok(LoopSpec {
-            var: Arc::from(var),
-            collection,
-            collection_text,
-            hash,
-        })
+        Ok(LoopSpec { var: Arc::from(var), collection, collection_text, hash })
     }
 
     fn parse_for(&mut self, args: (usize, usize), opener: &str) -> Result<Node> {
@@ -393,11 +357,7 @@ impl<'s> Parser<'s> {
                 },
             }
         }
-        Ok(Node::For {
-            spec,
-            body,
-            otherwise: otherwise.unwrap_or_default(),
-        })
+        Ok(Node::For { spec, body, otherwise: otherwise.unwrap_or_default() })
     }
 
     fn parse_tablerow(&mut self, args: (usize, usize), opener: &str) -> Result<Node> {
@@ -418,9 +378,7 @@ impl<'s> Parser<'s> {
         loop {
             match self.next_token() {
                 Some(TopToken::Tag { name, .. }) if name == "endraw" => break,
-                Some(TopToken::Text {
-                    raw_begin, raw_end, ..
-                }) => content.push_str(self.text((raw_begin, raw_end))),
+                Some(TopToken::Text { raw_begin, raw_end, .. }) => content.push_str(self.text((raw_begin, raw_end))),
                 Some(TopToken::Tag { whole, .. }) => content.push_str(self.text(whole)),
                 Some(TopToken::Output { content: range, .. }) => content.push_str(self.text(range)),
                 None => return Err(LiquidError::parse(format!("tag {opener} not closed"))),
@@ -451,16 +409,9 @@ impl<'s> Parser<'s> {
             c.read_to(",");
         }
         if candidates.is_empty() {
-            return Err(c.error(format!(
-                "empty candidates: {}",
-                crate::json::stringify(&opener.into())
-            )));
+            return Err(c.error(format!("empty candidates: {}", crate::json::stringify(&opener.into()))));
         }
-        Ok(Node::Cycle {
-            group,
-            candidates,
-            fingerprint: Arc::from(texts.join(",")),
-        })
+        Ok(Node::Cycle { group, candidates, fingerprint: Arc::from(texts.join(",")) })
     }
 
     /// `{% liquid %}`: one tag per line.
@@ -478,12 +429,7 @@ impl<'s> Parser<'s> {
             }
             tokens.push(tag_token(self.src, begin, c.p, false)?);
         }
-        let mut inner = Parser {
-            src: self.src,
-            tokens,
-            pos: 0,
-            depth: self.depth,
-        };
+        let mut inner = Parser { src: self.src, tokens, pos: 0, depth: self.depth };
         Ok(Node::Block(inner.parse_all()?))
     }
 }
@@ -506,10 +452,7 @@ mod tests {
             ("{% include 'a' %}", ErrorKind::Parse),
             ("{% endif %}", ErrorKind::Parse),
             ("{% for x %}{% endfor %}", ErrorKind::Parse),
-            (
-                "{% if x %}{% else %}{% else %}{% endif %}",
-                ErrorKind::Parse,
-            ),
+            ("{% if x %}{% else %}{% else %}{% endif %}", ErrorKind::Parse),
             ("{% if x %}{% endif y %}", ErrorKind::Parse),
             ("{% assign = 1 %}", ErrorKind::Tokenization),
             ("{% assign x 1 %}", ErrorKind::Tokenization),
@@ -529,12 +472,7 @@ mod tests {
 
     #[test]
     fn lenient_inputs_parse() {
-        for src in [
-            "{{ a b }}",
-            "{{ a, b }}",
-            "{% if a b %}{% endif %}",
-            "{% case x %}{% when 1 'x' %}{% endcase %}",
-        ] {
+        for src in ["{{ a b }}", "{{ a, b }}", "{% if a b %}{% endif %}", "{% case x %}{% when 1 'x' %}{% endcase %}"] {
             assert!(parse(src).is_ok(), "{src}");
         }
     }

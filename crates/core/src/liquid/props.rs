@@ -26,17 +26,10 @@ fn key_name<'k>(key: &'k Key<'k, '_>) -> std::borrow::Cow<'k, str> {
 /// A canonical array index (`"0"`, `"12"`, not `"01"`, `"-1"`, `"1.0"`).
 fn array_index(name: &str) -> Option<usize> {
     let b = name.as_bytes();
-    if b.is_empty()
-        || b.len() > 10
-        || !b.iter().all(u8::is_ascii_digit)
-        || (b.len() > 1 && b[0] == b'0')
-    {
+    if b.is_empty() || b.len() > 10 || !b.iter().all(u8::is_ascii_digit) || (b.len() > 1 && b[0] == b'0') {
         return None;
     }
-    name.parse::<u64>()
-        .ok()
-        .filter(|&n| n < u32::MAX as u64)
-        .map(|n| n as usize)
+    name.parse::<u64>().ok().filter(|&n| n < u32::MAX as u64).map(|n| n as usize)
 }
 
 /// The integer position a numeric key designates in a sequence of `len` items (negative counts from the end).
@@ -79,9 +72,7 @@ pub fn get_prop<'a>(obj: &Val<'a>, key: &Key<'_, 'a>) -> Val<'a> {
                 "length" | "size" => Val::Num(len as f64),
                 "first" => arr.array_get(0),
                 "last" if len > 0 => arr.array_get(len - 1),
-                n => array_index(n)
-                    .filter(|&i| i < len)
-                    .map_or(Val::Undef, |i| arr.array_get(i)),
+                n => array_index(n).filter(|&i| i < len).map_or(Val::Undef, |i| arr.array_get(i)),
             }
         }
     }
@@ -137,9 +128,7 @@ fn loop_prop<'a>(l: &LoopState, name: &str) -> Val<'a> {
         ("col0", Some(c)) => Val::Num(i % c),
         ("col", Some(c)) => Val::Num(i % c + 1.0),
         ("col_first", Some(c)) => Val::Bool(i % c == 0.0),
-        ("col_last", Some(c)) => {
-            Val::Bool(l.cols.as_ref().is_some_and(|t| t.is_number) && i % c + 1.0 == c)
-        }
+        ("col_last", Some(c)) => Val::Bool(l.cols.as_ref().is_some_and(|t| t.is_number) && i % c + 1.0 == c),
         _ => Val::Undef,
     }
 }
@@ -149,13 +138,7 @@ fn loop_prop<'a>(l: &LoopState, name: &str) -> Val<'a> {
 fn special_drop_prop<'a>(d: &Drop, name: &str) -> Val<'a> {
     match name {
         "valueOf" => Val::Drop(d.clone()).to_value(),
-        "gt"
-        | "geq"
-        | "lt"
-        | "leq"
-        | "hasOwnProperty"
-        | "isPrototypeOf"
-        | "propertyIsEnumerable" => Val::Bool(false),
+        "gt" | "geq" | "lt" | "leq" | "hasOwnProperty" | "isPrototypeOf" | "propertyIsEnumerable" => Val::Bool(false),
         "toString" | "toLocaleString" => Val::str("[object Object]"),
         "equals" => Val::object(Vec::new()).unwrap_or(Val::Undef),
         _ => Val::Undef,
@@ -192,10 +175,7 @@ pub fn to_enumerable<'a>(v: &Val<'a>) -> Vec<Val<'a>> {
         Val::Json(Value::Object(map)) => {
             let mut out = Vec::with_capacity(map.len());
             json::for_each_in_js_order(map, |k, v| {
-                out.extend(Val::array(vec![
-                    Val::Str(Str::Borrowed(k)),
-                    Val::from_json(v),
-                ]));
+                out.extend(Val::array(vec![Val::Str(Str::Borrowed(k)), Val::from_json(v)]));
             });
             out
         }
@@ -242,10 +222,7 @@ mod tests {
         let data = json!({"2": "b", "1": "a", "z": 0});
         let pairs = to_enumerable(&Val::from_json(&data));
         assert_eq!(pairs.len(), 3);
-        assert_eq!(
-            crate::liquid::value::json_stringify(&pairs[0]).as_deref(),
-            Some("[\"1\",\"a\"]")
-        );
+        assert_eq!(crate::liquid::value::json_stringify(&pairs[0]).as_deref(), Some("[\"1\",\"a\"]"));
         assert_eq!(to_enumerable(&Val::str("")).len(), 0);
         assert_eq!(to_array(&Val::Num(1.0)).len(), 1);
         assert_eq!(to_array(&Val::Drop(Drop::Nil)).len(), 0);

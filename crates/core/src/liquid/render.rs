@@ -10,15 +10,13 @@ use super::ast::{ExprItem, FilteredValue, HashArgs, Literal, LoopSpec, Node, Op,
 use super::compare::{contains, equals, relational};
 use super::error::{LiquidError, Result};
 use super::escape::{
-    push_decoded, push_json_escaped, push_output_escaped, push_single_quoted,
-    push_single_quoted_encoded,
+    push_decoded, push_json_escaped, push_output_escaped, push_single_quoted, push_single_quoted_encoded,
 };
 use super::filters;
 use super::jsnum::relative_index;
 use super::props::{Key, get_prop, to_enumerable};
 use super::value::{
-    Drop, LoopState, RangeVal, Str, TableCols, Val, js_number, js_string, json_stringify,
-    liquid_string,
+    Drop, LoopState, RangeVal, Str, TableCols, Val, js_number, js_string, json_stringify, liquid_string,
 };
 use super::{Limits, Template};
 use crate::json;
@@ -81,10 +79,7 @@ impl<'a> Session<'a> {
 
     /// Renders a template to its final text; variables assigned here stay visible to later renders.
     pub fn render(&mut self, template: &Template) -> Result<String> {
-        let mut out = Out {
-            buf: String::new(),
-            encoded: false,
-        };
+        let mut out = Out { buf: String::new(), encoded: false };
         self.break_called = false;
         self.continue_called = false;
         let result = self.render_nodes(&template.nodes, &template.src, &mut out);
@@ -250,19 +245,11 @@ impl<'a> Session<'a> {
             Node::Raw(text) => self.write_text(out, text),
             Node::Output(fv) => {
                 let v = self.eval_filtered(fv, Root::Scopes)?;
-                if fv.ends_raw() {
-                    self.write_raw(out, &v)
-                } else {
-                    self.write_escaped(out, &v)
-                }
+                if fv.ends_raw() { self.write_raw(out, &v) } else { self.write_escaped(out, &v) }
             }
             Node::Echo(fv) => {
                 let v = self.eval_filtered(fv, Root::Scopes)?.to_value();
-                if fv.ends_raw() {
-                    self.write_raw(out, &v)
-                } else {
-                    self.write_escaped(out, &v)
-                }
+                if fv.ends_raw() { self.write_raw(out, &v) } else { self.write_escaped(out, &v) }
             }
             Node::Assign { key, value } => {
                 let v = self.eval_filtered(value, Root::Scopes)?;
@@ -270,10 +257,7 @@ impl<'a> Session<'a> {
                 Ok(())
             }
             Node::Capture { key, body } => {
-                let mut inner = Out {
-                    buf: String::new(),
-                    encoded: true,
-                };
+                let mut inner = Out { buf: String::new(), encoded: true };
                 self.render_nodes(body, src, &mut inner)?;
                 set_var(&mut self.bottom, key, Val::str(inner.buf));
                 Ok(())
@@ -288,10 +272,7 @@ impl<'a> Session<'a> {
                 self.set_counter(name, v);
                 self.write_plain(out, &json::f64_text(v))
             }
-            Node::If {
-                branches,
-                otherwise,
-            } => {
+            Node::If { branches, otherwise } => {
                 for (cond, body) in branches {
                     if self.eval_filtered(cond, Root::Scopes)?.is_truthy() {
                         return self.render_nodes(body, src, out);
@@ -299,10 +280,7 @@ impl<'a> Session<'a> {
                 }
                 self.render_nodes(otherwise, src, out)
             }
-            Node::Unless {
-                branches,
-                otherwise,
-            } => {
+            Node::Unless { branches, otherwise } => {
                 for (cond, want_truthy, body) in branches {
                     if self.eval_filtered(cond, Root::Scopes)?.is_truthy() == *want_truthy {
                         return self.render_nodes(body, src, out);
@@ -310,11 +288,7 @@ impl<'a> Session<'a> {
                 }
                 self.render_nodes(otherwise, src, out)
             }
-            Node::Case {
-                value,
-                branches,
-                otherwise,
-            } => {
+            Node::Case { value, branches, otherwise } => {
                 let target = self.eval_filtered(value, Root::Scopes)?.to_value();
                 let mut hit = false;
                 for (values, body) in branches {
@@ -328,34 +302,17 @@ impl<'a> Session<'a> {
                         }
                     }
                 }
-                if hit {
-                    Ok(())
-                } else {
-                    self.render_nodes(otherwise, src, out)
-                }
+                if hit { Ok(()) } else { self.render_nodes(otherwise, src, out) }
             }
-            Node::For {
-                spec,
-                body,
-                otherwise,
-            } => self.render_for(spec, body, otherwise, src, out),
+            Node::For { spec, body, otherwise } => self.render_for(spec, body, otherwise, src, out),
             Node::Tablerow { spec, body } => self.render_tablerow(spec, body, src, out),
-            Node::Cycle {
-                group,
-                candidates,
-                fingerprint,
-            } => {
+            Node::Cycle { group, candidates, fingerprint } => {
                 let group = match group {
                     Some(g) => self.eval_token(g, Root::Scopes)?,
                     None => Val::Undef,
                 };
                 let key = format!("cycle:{}:{}", js_string(&group), fingerprint);
-                let idx = self
-                    .cycles
-                    .get(&key)
-                    .copied()
-                    .unwrap_or(0)
-                    .min(candidates.len().saturating_sub(1));
+                let idx = self.cycles.get(&key).copied().unwrap_or(0).min(candidates.len().saturating_sub(1));
                 self.cycles.insert(key, (idx + 1) % candidates.len().max(1));
                 let Some(candidate) = candidates.get(idx) else {
                     return Ok(());
@@ -425,11 +382,7 @@ impl<'a> Session<'a> {
             return self.render_nodes(otherwise, src, out);
         }
         let continue_key = format!("continue-{}-{}", spec.var, spec.collection_text);
-        let current = self
-            .registers
-            .get(&continue_key)
-            .filter(|v| v.js_truthy())
-            .cloned();
+        let current = self.registers.get(&continue_key).filter(|v| v.js_truthy()).cloned();
         let current = match current {
             Some(v) => v,
             None => Val::object(Vec::new()).unwrap_or(Val::Undef),
@@ -439,12 +392,8 @@ impl<'a> Session<'a> {
         let hash = self.eval_hash(&spec.hash);
         self.frames.pop();
         let hash = hash?;
-        let get = |name: &str| {
-            hash.iter()
-                .find(|(k, _)| &**k == name)
-                .map(|(_, v)| v)
-                .filter(|v| !matches!(v, Val::Undef))
-        };
+        let get =
+            |name: &str| hash.iter().find(|(k, _)| &**k == name).map(|(_, v)| v).filter(|v| !matches!(v, Val::Undef));
         let (mut start, mut end) = (0usize, seq.len());
         if let Some(off) = get("offset") {
             start += relative_index(js_number(off), end - start);
@@ -454,10 +403,7 @@ impl<'a> Session<'a> {
         }
         let reversed = get("reversed").is_some();
         let len = end - start;
-        let offset = get("offset")
-            .filter(|v| v.js_truthy())
-            .cloned()
-            .unwrap_or(Val::Num(0.0));
+        let offset = get("offset").filter(|v| v.js_truthy()).cloned().unwrap_or(Val::Num(0.0));
         let register = js_add(&offset, &Val::Num(len as f64));
         self.registers.insert(continue_key, register);
 
@@ -467,16 +413,9 @@ impl<'a> Session<'a> {
             name: Rc::from(format!("{}-{}", spec.var, spec.collection_text)),
             cols: None,
         });
-        self.frames.push(vec![
-            (Arc::from("forloop"), Val::Drop(Drop::Loop(state.clone()))),
-            (spec.var.clone(), Val::Undef),
-        ]);
-        let window = Window {
-            seq: &seq,
-            start,
-            len,
-            reversed,
-        };
+        self.frames
+            .push(vec![(Arc::from("forloop"), Val::Drop(Drop::Loop(state.clone()))), (spec.var.clone(), Val::Undef)]);
+        let window = Window { seq: &seq, start, len, reversed };
         let result = self.run_for(&window, spec, &state, body, src, out);
         self.frames.pop();
         self.break_called = false;
@@ -513,24 +452,12 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
-    fn render_tablerow(
-        &mut self,
-        spec: &LoopSpec,
-        body: &[Node],
-        src: &str,
-        out: &mut Out,
-    ) -> Result<()> {
+    fn render_tablerow(&mut self, spec: &LoopSpec, body: &[Node], src: &str, out: &mut Out) -> Result<()> {
         let collection = self.eval_collection(&spec.collection)?;
         let seq = Seq::of(&collection);
         let args = self.eval_hash(&spec.hash)?;
-        let get = |name: &str| {
-            args.iter()
-                .find(|(k, _)| &**k == name)
-                .map(|(_, v)| v.clone())
-        };
-        let offset = get("offset")
-            .filter(Val::js_truthy)
-            .unwrap_or(Val::Num(0.0));
+        let get = |name: &str| args.iter().find(|(k, _)| &**k == name).map(|(_, v)| v.clone());
+        let offset = get("offset").filter(Val::js_truthy).unwrap_or(Val::Num(0.0));
         let limit = match get("limit") {
             Some(v) if !matches!(v, Val::Undef) => v,
             _ => Val::Num(seq.len() as f64),
@@ -539,9 +466,7 @@ impl<'a> Session<'a> {
         let start = relative_index(js_number(&offset), total);
         let end = relative_index(js_number(&js_add(&offset, &limit)), total).max(start);
         let len = end - start;
-        let cols = get("cols")
-            .filter(Val::js_truthy)
-            .unwrap_or(Val::Num(len as f64));
+        let cols = get("cols").filter(Val::js_truthy).unwrap_or(Val::Num(len as f64));
         let cols_num = js_number(&cols);
         let state = Rc::new(LoopState {
             i: std::cell::Cell::new(0),
@@ -555,18 +480,10 @@ impl<'a> Session<'a> {
             }),
         });
         self.frames.push(vec![
-            (
-                Arc::from("tablerowloop"),
-                Val::Drop(Drop::Loop(state.clone())),
-            ),
+            (Arc::from("tablerowloop"), Val::Drop(Drop::Loop(state.clone()))),
             (spec.var.clone(), Val::Undef),
         ]);
-        let window = Window {
-            seq: &seq,
-            start,
-            len,
-            reversed: false,
-        };
+        let window = Window { seq: &seq, start, len, reversed: false };
         let result = self.run_tablerow(&window, spec, &state, body, src, out);
         self.frames.pop();
         result
@@ -596,10 +513,7 @@ impl<'a> Session<'a> {
                 }
                 self.write_plain(out, &format!("<tr class=\"row{}\">", json::f64_text(row)))?;
             }
-            self.write_plain(
-                out,
-                &format!("<td class=\"col{}\">", json::f64_text(col0 + 1.0)),
-            )?;
+            self.write_plain(out, &format!("<td class=\"col{}\">", json::f64_text(col0 + 1.0)))?;
             self.render_nodes(body, src, out)?;
             self.write_plain(out, "</td>")?;
             state.i.set(state.i.get() + 1);
@@ -620,11 +534,7 @@ impl<'a> Session<'a> {
             if has_own(item, &name) {
                 return get_prop(item, key);
             }
-            return if name == "size" {
-                Val::Num(0.0)
-            } else {
-                Val::Undef
-            };
+            return if name == "size" { Val::Num(0.0) } else { Val::Undef };
         }
         for frame in self.frames.iter().rev() {
             if let Some((_, v)) = frame.iter().find(|(k, _)| **k == *name) {
@@ -764,11 +674,7 @@ impl<'a> Session<'a> {
     }
 
     /// An expression and its filters.
-    pub(crate) fn eval_filtered(
-        &mut self,
-        fv: &FilteredValue,
-        root: Root<'_, 'a>,
-    ) -> Result<Val<'a>> {
+    pub(crate) fn eval_filtered(&mut self, fv: &FilteredValue, root: Root<'_, 'a>) -> Result<Val<'a>> {
         let mut v = self.eval_expr(&fv.expr, root)?;
         for call in &fv.filters {
             let mut args = Vec::with_capacity(call.args.len());
@@ -780,8 +686,7 @@ impl<'a> Session<'a> {
                             Some(t) => self.eval_token(t, root)?,
                             None => Val::Undef,
                         };
-                        Val::array(vec![Val::Str(Str::Lit(key.clone())), value])
-                            .unwrap_or(Val::Undef)
+                        Val::array(vec![Val::Str(Str::Lit(key.clone())), value]).unwrap_or(Val::Undef)
                     }
                 });
             }
@@ -816,17 +721,10 @@ fn has_own(item: &Val<'_>, name: &str) -> bool {
     match item {
         Val::Json(Value::Object(m)) => m.contains_key(name),
         Val::Obj(o) => o.entries.iter().any(|(k, _)| &**k == name),
-        Val::Str(s) => {
-            name == "length"
-                || name
-                    .parse::<usize>()
-                    .is_ok_and(|i| i < super::chars::utf16_len(s.as_str()))
-        }
+        Val::Str(s) => name == "length" || name.parse::<usize>().is_ok_and(|i| i < super::chars::utf16_len(s.as_str())),
         v if v.is_array() => {
             name == "length"
-                || name
-                    .parse::<usize>()
-                    .is_ok_and(|i| i < v.array_len().unwrap_or(0) && i.to_string() == name)
+                || name.parse::<usize>().is_ok_and(|i| i < v.array_len().unwrap_or(0) && i.to_string() == name)
         }
         _ => false,
     }
@@ -898,11 +796,7 @@ struct Window<'s, 'a> {
 impl<'a> Window<'_, 'a> {
     /// The `k`-th item walked.
     fn get(&self, k: usize) -> Val<'a> {
-        let idx = if self.reversed {
-            self.start + self.len - 1 - k
-        } else {
-            self.start + k
-        };
+        let idx = if self.reversed { self.start + self.len - 1 - k } else { self.start + k };
         self.seq.get(idx)
     }
 }

@@ -47,12 +47,7 @@ pub struct Cursor<'s> {
 
 impl<'s> Cursor<'s> {
     pub fn new(src: &'s str, begin: usize, end: usize) -> Cursor<'s> {
-        Cursor {
-            src,
-            p: begin,
-            n: end.max(begin).min(src.len()),
-            depth: 0,
-        }
+        Cursor { src, p: begin, n: end.max(begin).min(src.len()), depth: 0 }
     }
 
     pub fn end(&self) -> bool {
@@ -64,19 +59,11 @@ impl<'s> Cursor<'s> {
     }
 
     fn char_at(&self, i: usize) -> Option<char> {
-        if i < self.n {
-            self.src.get(i..self.n).and_then(|s| s.chars().next())
-        } else {
-            None
-        }
+        if i < self.n { self.src.get(i..self.n).and_then(|s| s.chars().next()) } else { None }
     }
 
     fn byte_at(&self, i: usize) -> Option<u8> {
-        if i < self.n {
-            self.src.as_bytes().get(i).copied()
-        } else {
-            None
-        }
+        if i < self.n { self.src.as_bytes().get(i).copied() } else { None }
     }
 
     fn advance_char(&mut self) {
@@ -113,8 +100,7 @@ impl<'s> Cursor<'s> {
 
     /// Whether the bytes just before the cursor are `pat`.
     pub fn rmatch(&self, pat: &str) -> bool {
-        self.p >= pat.len()
-            && self.src.as_bytes().get(self.p - pat.len()..self.p) == Some(pat.as_bytes())
+        self.p >= pat.len() && self.src.as_bytes().get(self.p - pat.len()..self.p) == Some(pat.as_bytes())
     }
 
     /// Moves past the next occurrence of `pat`; at the end of the range when there is none.
@@ -196,10 +182,7 @@ impl<'s> Cursor<'s> {
         let mut ops: Vec<Op> = Vec::new();
         while self.p < self.n {
             if let Some(op) = self.read_operator() {
-                while ops
-                    .last()
-                    .is_some_and(|top| precedence(*top) > precedence(op))
-                {
+                while ops.last().is_some_and(|top| precedence(*top) > precedence(op)) {
                     out.extend(ops.pop().map(ExprItem::Op));
                 }
                 ops.push(op);
@@ -221,10 +204,7 @@ impl<'s> Cursor<'s> {
         let begin = self.p;
         let expr = self.read_expression()?;
         if expr.is_empty() {
-            return Err(self.error(format!(
-                "invalid value expression: {}",
-                self.snapshot(self.p.max(begin))
-            )));
+            return Err(self.error(format!("invalid value expression: {}", self.snapshot(self.p.max(begin)))));
         }
         let filters = self.read_filters()?;
         Ok(FilteredValue { expr, filters })
@@ -268,9 +248,7 @@ impl<'s> Cursor<'s> {
                 }
                 self.skip_blank();
                 if !(self.end() || matches!(self.peek(), Some(',' | '|' | ')'))) {
-                    return Err(
-                        self.error(format!("unexpected character {}", self.snapshot(self.p)))
-                    );
+                    return Err(self.error(format!("unexpected character {}", self.snapshot(self.p))));
                 }
                 if self.peek() != Some(',') {
                     break;
@@ -279,10 +257,7 @@ impl<'s> Cursor<'s> {
         } else if !(self.end() || matches!(self.peek(), Some('|' | ')' | ','))) {
             return Err(self.error("expected \":\" after filter name"));
         }
-        Ok(Some(FilterCall {
-            id: FilterId::lookup(name),
-            args,
-        }))
+        Ok(Some(FilterCall { id: FilterId::lookup(name), args }))
     }
 
     fn read_filter_arg(&mut self) -> Result<Option<FilterArg>> {
@@ -328,10 +303,7 @@ impl<'s> Cursor<'s> {
         if props.is_empty() {
             return Ok(variable);
         }
-        Ok(Some(Token::Prop {
-            var: variable.map(Box::new),
-            props,
-        }))
+        Ok(Some(Token::Prop { var: variable.map(Box::new), props }))
     }
 
     /// A variable path for `where`-like filters (`a.b[0]`).
@@ -346,9 +318,7 @@ impl<'s> Cursor<'s> {
         loop {
             if self.peek() == Some('[') {
                 self.p += 1;
-                let prop = self
-                    .read_value()?
-                    .unwrap_or_else(|| Token::Ident(Arc::from("")));
+                let prop = self.read_value()?.unwrap_or_else(|| Token::Ident(Arc::from("")));
                 if self.read_to("]").is_none() {
                     return Err(self.error("[ not closed"));
                 }
@@ -458,10 +428,7 @@ impl<'s> Cursor<'s> {
     fn read_value_or_throw(&mut self) -> Result<Token> {
         match self.read_value()? {
             Some(v) => Ok(v),
-            None => Err(self.error(format!(
-                "unexpected token {}, value expected",
-                self.snapshot(self.p)
-            ))),
+            None => Err(self.error(format!("unexpected token {}, value expected", self.snapshot(self.p)))),
         }
     }
 
@@ -512,13 +479,8 @@ mod tests {
         assert!(matches!(value("-1.5"), Some(Token::Number(n)) if n == -1.5));
         assert!(matches!(value("1."), Some(Token::Number(n)) if n == 1.0));
         assert!(matches!(value("1a"), Some(Token::Prop { var: None, .. })));
-        assert!(
-            matches!(value("steps.custom-1.n"), Some(Token::Prop { props, .. }) if props.len() == 3)
-        );
-        assert!(matches!(
-            value("nil.x"),
-            Some(Token::Prop { var: Some(_), .. })
-        ));
+        assert!(matches!(value("steps.custom-1.n"), Some(Token::Prop { props, .. }) if props.len() == 3));
+        assert!(matches!(value("nil.x"), Some(Token::Prop { var: Some(_), .. })));
         assert!(matches!(value("nothing"), Some(Token::Prop { .. })));
     }
 
@@ -533,26 +495,14 @@ mod tests {
     fn operators_are_right_associative() {
         let src = "a or b and c";
         let expr = Cursor::new(src, 0, src.len()).read_expression().unwrap();
-        let ops: Vec<_> = expr
-            .iter()
-            .filter_map(|e| {
-                if let ExprItem::Op(o) = e {
-                    Some(*o)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let ops: Vec<_> = expr.iter().filter_map(|e| if let ExprItem::Op(o) = e { Some(*o) } else { None }).collect();
         assert_eq!(ops, vec![Op::And, Op::Or]);
     }
 
     #[test]
     fn malformed_values_fail_like_liquidjs() {
         let mut c = Cursor::new("a[0", 0, 3);
-        assert_eq!(
-            c.read_value().unwrap_err().kind,
-            super::super::error::ErrorKind::Tokenization
-        );
+        assert_eq!(c.read_value().unwrap_err().kind, super::super::error::ErrorKind::Tokenization);
         let deep = "(".repeat(200) + "1";
         let mut c = Cursor::new(&deep, 0, deep.len());
         assert!(c.read_value().is_err());

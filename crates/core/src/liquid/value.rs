@@ -184,10 +184,7 @@ impl<'a> Val<'a> {
 
     /// `typeof v == "object" && v !== null`, drops included.
     pub fn is_object_like(&self) -> bool {
-        matches!(
-            self,
-            Val::Json(_) | Val::Arr(_) | Val::Obj(_) | Val::Range(_) | Val::Drop(_)
-        )
+        matches!(self, Val::Json(_) | Val::Arr(_) | Val::Obj(_) | Val::Range(_) | Val::Drop(_))
     }
 
     /// liquidjs `toValue`: drops become their primitive value.
@@ -257,9 +254,7 @@ pub fn loop_json(l: &LoopState) -> String {
 pub fn liquid_string<'v>(v: &'v Val<'_>) -> Cow<'v, str> {
     match v {
         Val::Str(s) => Cow::Borrowed(s.as_str()),
-        Val::Undef | Val::Null | Val::Drop(Drop::Nil | Drop::Empty | Drop::Blank) => {
-            Cow::Borrowed("")
-        }
+        Val::Undef | Val::Null | Val::Drop(Drop::Nil | Drop::Empty | Drop::Blank) => Cow::Borrowed(""),
         Val::Drop(Drop::Loop(l)) => Cow::Owned(loop_json(l)),
         v if v.is_array() => {
             let mut out = String::new();
@@ -288,9 +283,7 @@ pub fn js_string<'v>(v: &'v Val<'_>) -> Cow<'v, str> {
         Val::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
         Val::Num(n) => Cow::Owned(json::f64_text(*n)),
         Val::Str(s) => Cow::Borrowed(s.as_str()),
-        Val::Json(Value::Object(_)) | Val::Obj(_) | Val::Drop(_) => {
-            Cow::Borrowed("[object Object]")
-        }
+        Val::Json(Value::Object(_)) | Val::Obj(_) | Val::Drop(_) => Cow::Borrowed("[object Object]"),
         v => {
             let mut out = String::new();
             push_joined(&mut out, v, ",");
@@ -411,21 +404,11 @@ fn write_json(out: &mut String, v: &Val<'_>, gap: Option<&str>, depth: usize) ->
                 if let Some(cols) = &l.cols {
                     fields.push(("cols".into(), cols.value.clone()));
                 }
-                write_entries(
-                    out,
-                    fields.iter().map(|(k, v)| (&**k, v.clone())),
-                    gap,
-                    depth,
-                );
+                write_entries(out, fields.iter().map(|(k, v)| (&**k, v.clone())), gap, depth);
             }
         }
         Val::Drop(_) => out.push_str("{}"),
-        Val::Obj(o) => write_entries(
-            out,
-            o.entries.iter().map(|(k, v)| (&**k, v.clone())),
-            gap,
-            depth,
-        ),
+        Val::Obj(o) => write_entries(out, o.entries.iter().map(|(k, v)| (&**k, v.clone())), gap, depth),
         v => {
             let mut items = Vec::new();
             for_each_item(v, |x| items.push(x));
@@ -543,14 +526,8 @@ mod tests {
 
     #[test]
     fn json_of_drops_and_ranges() {
-        assert_eq!(
-            json_stringify(&Val::Drop(Drop::Empty)).as_deref(),
-            Some("{}")
-        );
-        assert_eq!(
-            json_stringify(&Val::Range(RangeVal::new(1.0, 3.0))).as_deref(),
-            Some("[1,2,3]")
-        );
+        assert_eq!(json_stringify(&Val::Drop(Drop::Empty)).as_deref(), Some("{}"));
+        assert_eq!(json_stringify(&Val::Range(RangeVal::new(1.0, 3.0))).as_deref(), Some("[1,2,3]"));
         assert_eq!(json_stringify(&Val::Undef), None);
         let obj = json!({"b": [1, {}], "a": "x"});
         assert_eq!(

@@ -72,11 +72,7 @@ const PACKED_RUNS: &[&str] = &[
 
 /// Reads the reference whose `&` is just before `start`.
 pub(super) fn decode(bytes: &[u8], start: usize, mode: Mode) -> Outcome {
-    if bytes.get(start) == Some(&b'#') {
-        numeric(bytes, start + 1)
-    } else {
-        named(bytes, start, mode)
-    }
+    if bytes.get(start) == Some(&b'#') { numeric(bytes, start + 1) } else { named(bytes, start, mode) }
 }
 
 fn numeric(bytes: &[u8], mut i: usize) -> Outcome {
@@ -87,35 +83,18 @@ fn numeric(bytes: &[u8], mut i: usize) -> Outcome {
     let digits_start = i;
     let mut code: u32 = 0;
     while let Some(&b) = bytes.get(i) {
-        let digit = if hex {
-            (b as char).to_digit(16)
-        } else {
-            (b as char).to_digit(10)
-        };
+        let digit = if hex { (b as char).to_digit(16) } else { (b as char).to_digit(10) };
         let Some(digit) = digit else { break };
         // Anything past U+10FFFF becomes U+FFFD anyway, so the value can stop growing there.
-        code = code
-            .saturating_mul(if hex { 16 } else { 10 })
-            .saturating_add(digit)
-            .min(0x11_0000);
+        code = code.saturating_mul(if hex { 16 } else { 10 }).saturating_add(digit).min(0x11_0000);
         i += 1;
     }
     let ran_out = i >= bytes.len();
     if i == digits_start {
-        return Outcome {
-            decoded: None,
-            ran_out,
-        };
+        return Outcome { decoded: None, ran_out };
     }
-    let end = if bytes.get(i) == Some(&b';') {
-        i + 1
-    } else {
-        i
-    };
-    Outcome {
-        decoded: Some((end, Value::Char(replace_code_point(code)))),
-        ran_out,
-    }
+    let end = if bytes.get(i) == Some(&b';') { i + 1 } else { i };
+    Outcome { decoded: Some((end, Value::Char(replace_code_point(code)))), ran_out }
 }
 
 /// The HTML numeric reference fix-ups: NUL, surrogates and out-of-range become U+FFFD, C1 controls are
@@ -160,10 +139,7 @@ fn replace_code_point(code: u32) -> char {
 fn named(bytes: &[u8], start: usize, mode: Mode) -> Outcome {
     // Every name starts with a letter; anything else is settled at once.
     if bytes.get(start).is_some_and(|b| !b.is_ascii_alphabetic()) {
-        return Outcome {
-            decoded: None,
-            ran_out: false,
-        };
+        return Outcome { decoded: None, ran_out: false };
     }
     let (mut lo, mut hi) = (0, ENTITIES.len());
     let mut depth = 0;
@@ -176,18 +152,12 @@ fn named(bytes: &[u8], start: usize, mode: Mode) -> Outcome {
                 Some((index, len)) if mode == Mode::Text || len == depth => found(index, len),
                 _ => None,
             };
-            return Outcome {
-                decoded,
-                ran_out: true,
-            };
+            return Outcome { decoded, ran_out: true };
         };
         // The shortest name in the range sorts first; it is the prefix itself when that is a name.
         let has_value = depth > 0 && ENTITIES[lo].0.len() == depth;
         if c == b';' && has_value {
-            return Outcome {
-                decoded: Some((pos + 1, Value::Named(ENTITIES[lo].1))),
-                ran_out: false,
-            };
+            return Outcome { decoded: Some((pos + 1, Value::Named(ENTITIES[lo].1))), ran_out: false };
         }
         let first = if has_value { lo + 1 } else { lo };
         let range = &ENTITIES[first..hi];
@@ -195,19 +165,13 @@ fn named(bytes: &[u8], start: usize, mode: Mode) -> Outcome {
         let to = first + range.partition_point(|e| e.0.as_bytes()[depth] <= c);
         if from == to {
             let Some((index, len)) = legacy else {
-                return Outcome {
-                    decoded: None,
-                    ran_out: false,
-                };
+                return Outcome { decoded: None, ran_out: false };
             };
             let refuse = mode == Mode::Attribute
                 && !in_packed_run(&bytes[start..pos])
                 && (!has_value || c.is_ascii_alphanumeric() || c == b'=');
             let decoded = if refuse { None } else { found(index, len) };
-            return Outcome {
-                decoded,
-                ran_out: false,
-            };
+            return Outcome { decoded, ran_out: false };
         }
         (lo, hi) = (from, to);
         depth += 1;
@@ -228,16 +192,12 @@ mod tests {
 
     fn text(s: &str) -> Option<(usize, String)> {
         let mut buf = [0u8; 4];
-        decode(s.as_bytes(), 1, Mode::Text)
-            .decoded
-            .map(|(end, v)| (end, v.as_str(&mut buf).to_string()))
+        decode(s.as_bytes(), 1, Mode::Text).decoded.map(|(end, v)| (end, v.as_str(&mut buf).to_string()))
     }
 
     fn attr(s: &str) -> Option<(usize, String)> {
         let mut buf = [0u8; 4];
-        decode(s.as_bytes(), 1, Mode::Attribute)
-            .decoded
-            .map(|(end, v)| (end, v.as_str(&mut buf).to_string()))
+        decode(s.as_bytes(), 1, Mode::Attribute).decoded.map(|(end, v)| (end, v.as_str(&mut buf).to_string()))
     }
 
     #[test]
@@ -253,10 +213,7 @@ mod tests {
         assert_eq!(text("&notin;"), Some((7, "\u{2209}".into())));
         assert_eq!(text("&notit;"), Some((4, "\u{ac}".into())));
         assert_eq!(text("&hearts"), None);
-        assert_eq!(
-            text("&NotNestedGreaterGreater;"),
-            Some((25, "\u{2aa2}\u{338}".into()))
-        );
+        assert_eq!(text("&NotNestedGreaterGreater;"), Some((25, "\u{2aa2}\u{338}".into())));
         assert_eq!(text("&bogus;"), None);
     }
 
@@ -278,10 +235,7 @@ mod tests {
         assert_eq!(text("&#0;"), Some((4, "\u{fffd}".into())));
         assert_eq!(text("&#x80;"), Some((6, "\u{20ac}".into())));
         assert_eq!(text("&#xD800;"), Some((8, "\u{fffd}".into())));
-        assert_eq!(
-            text("&#99999999999999999999;"),
-            Some((23, "\u{fffd}".into()))
-        );
+        assert_eq!(text("&#99999999999999999999;"), Some((23, "\u{fffd}".into())));
         assert_eq!(text("&#;"), None);
         assert_eq!(text("&#x;"), None);
     }
@@ -292,12 +246,6 @@ mod tests {
         assert!(out.ran_out);
         assert_eq!(out.decoded.map(|d| d.0), Some(4));
         let out = decode(b"&#", 1, Mode::Text);
-        assert_eq!(
-            out,
-            Outcome {
-                decoded: None,
-                ran_out: true
-            }
-        );
+        assert_eq!(out, Outcome { decoded: None, ran_out: true });
     }
 }

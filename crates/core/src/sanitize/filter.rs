@@ -31,10 +31,7 @@ fn drops_content(name: &str) -> bool {
 
 /// Written as `<name … />` and never closed.
 fn is_self_closing(name: &str) -> bool {
-    matches!(
-        name,
-        "img" | "br" | "hr" | "area" | "base" | "basefont" | "input" | "link" | "meta"
-    )
+    matches!(name, "img" | "br" | "hr" | "area" | "base" | "basefont" | "input" | "link" | "meta")
 }
 
 #[rustfmt::skip]
@@ -86,23 +83,14 @@ fn is_url_attribute(name: &str) -> bool {
 /// Names that cannot end an attribute or tag early when written back out.
 fn is_valid_attribute_name(name: &str) -> bool {
     !name.is_empty()
-        && !name.bytes().any(|b| {
-            matches!(
-                b,
-                0 | b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'<' | b'=' | b'>'
-            )
-        })
+        && !name.bytes().any(|b| matches!(b, 0 | b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'<' | b'=' | b'>'))
 }
 
 /// The name as a JavaScript array index (canonical decimal below 2^32 − 1); such attribute names come
 /// first, in numeric order, because attributes travel in a plain object.
 fn array_index(name: &str) -> Option<u32> {
     let b = name.as_bytes();
-    if b.is_empty()
-        || b.len() > 10
-        || !b.iter().all(u8::is_ascii_digit)
-        || (b.len() > 1 && b[0] == b'0')
-    {
+    if b.is_empty() || b.len() > 10 || !b.iter().all(u8::is_ascii_digit) || (b.len() > 1 && b[0] == b'0') {
         return None;
     }
     name.parse::<u32>().ok().filter(|&n| n != u32::MAX)
@@ -145,10 +133,7 @@ impl Filter {
             return;
         }
         let allowed = is_allowed_tag(name);
-        self.frames.push(Frame {
-            tag: name.to_owned(),
-            dropped: !allowed,
-        });
+        self.frames.push(Frame { tag: name.to_owned(), dropped: !allowed });
         if !allowed {
             if drops_content(name) {
                 self.skip_depth = 1;
@@ -158,8 +143,7 @@ impl Filter {
         self.out.push('<');
         self.out.push_str(name);
         self.write_attributes(name, attributes);
-        self.out
-            .push_str(if is_self_closing(name) { " />" } else { ">" });
+        self.out.push_str(if is_self_closing(name) { " />" } else { ">" });
     }
 
     pub(super) fn text(&mut self, text: &str) {
@@ -209,10 +193,7 @@ impl Filter {
         self.out.push_str(text);
         self.raw_end = self.out.len();
         let from = self.raw_start.max(before.saturating_sub(STYLE_CLOSE.len()));
-        if !self.out.as_bytes()[from..]
-            .windows(STYLE_CLOSE.len() + 1)
-            .any(ends_style)
-        {
+        if !self.out.as_bytes()[from..].windows(STYLE_CLOSE.len() + 1).any(ends_style) {
             return;
         }
         let tail = self.out.split_off(from);
@@ -272,10 +253,7 @@ fn ends_style(window: &[u8]) -> bool {
     let (head, next) = window.split_at(STYLE_CLOSE.len());
     head[..2] == STYLE_CLOSE[..2]
         && head[2..].eq_ignore_ascii_case(&STYLE_CLOSE[2..])
-        && matches!(
-            next[0],
-            b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>'
-        )
+        && matches!(next[0], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>')
 }
 
 /// Escapes `&`, `<`, `>` (and `"` inside attribute values); everything else is written as is.
@@ -302,12 +280,7 @@ mod tests {
 
     #[test]
     fn lists_are_sorted_for_binary_search() {
-        for list in [
-            ALLOWED_TAGS,
-            IMG_ATTRIBUTES,
-            NON_BOOLEAN_ATTRIBUTES,
-            URL_ATTRIBUTES,
-        ] {
+        for list in [ALLOWED_TAGS, IMG_ATTRIBUTES, NON_BOOLEAN_ATTRIBUTES, URL_ATTRIBUTES] {
             assert!(list.windows(2).all(|w| w[0] < w[1]));
         }
         assert_eq!(ALLOWED_TAGS.len(), 78);
@@ -343,9 +316,6 @@ mod tests {
         f.close("font");
         f.text("/style b</stylex </style");
         f.close("style");
-        assert_eq!(
-            f.into_output(),
-            "<style>a<\\/STYLE><\\/style b</stylex </style</style>"
-        );
+        assert_eq!(f.into_output(), "<style>a<\\/STYLE><\\/style b</stylex </style</style>");
     }
 }

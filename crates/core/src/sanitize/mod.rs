@@ -83,11 +83,7 @@ pub fn sanitize_value(value: &mut Value) {
 }
 
 fn index_keyed(items: Vec<Value>) -> Map<String, Value> {
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, item)| (i.to_string(), item))
-        .collect()
+    items.into_iter().enumerate().map(|(i, item)| (i.to_string(), item)).collect()
 }
 
 fn sanitize_string(s: &mut String) {
@@ -117,11 +113,7 @@ fn fix_closing_tags(input: &str) -> Cow<'_, str> {
             i = found + 1;
             continue;
         }
-        let name_end = name_start
-            + bytes[name_start..]
-                .iter()
-                .take_while(|b| b.is_ascii_alphanumeric())
-                .count();
+        let name_end = name_start + bytes[name_start..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
         let slash = name_end + skip_js_space(&input[name_end..]);
         if bytes.get(slash) != Some(&b'/') {
             i = slash.max(found + 1);
@@ -154,22 +146,14 @@ fn find_closing_start(bytes: &[u8], from: usize) -> Option<usize> {
 
 /// Byte length of the leading run of JavaScript `\s` characters.
 fn skip_js_space(s: &str) -> usize {
-    s.char_indices()
-        .find(|&(_, c)| !is_js_space(c))
-        .map_or(s.len(), |(i, _)| i)
+    s.char_indices().find(|&(_, c)| !is_js_space(c)).map_or(s.len(), |(i, _)| i)
 }
 
 fn is_js_space(c: char) -> bool {
     matches!(
         c,
         '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200a}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202f}'
-                | '\u{205f}'
-                | '\u{3000}'
-                | '\u{feff}'
+            ..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}'
     )
 }
 

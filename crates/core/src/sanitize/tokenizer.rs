@@ -225,11 +225,7 @@ impl<'a, S: Sink> Tokenizer<'a, S> {
     /// Moves `index` to the next `c`; at the end of input leaves it on the last byte and returns false.
     fn fast_forward_to(&mut self, c: u8) -> bool {
         let from = self.index + 1;
-        match self
-            .bytes
-            .get(from..)
-            .and_then(|rest| memchr::memchr(c, rest))
-        {
+        match self.bytes.get(from..).and_then(|rest| memchr::memchr(c, rest)) {
             Some(offset) => {
                 self.index = from + offset;
                 true
@@ -254,11 +250,7 @@ impl<'a, S: Sink> Tokenizer<'a, S> {
 
     fn state_special_start_sequence(&mut self, c: u8) {
         let at_end = self.sequence_index == self.sequence.len();
-        let matches = if at_end {
-            ends_tag_section(c)
-        } else {
-            c | 0x20 == self.sequence[self.sequence_index]
-        };
+        let matches = if at_end { ends_tag_section(c) } else { c | 0x20 == self.sequence[self.sequence_index] };
         if !matches {
             self.is_special = false;
         } else if !at_end {
@@ -380,11 +372,7 @@ impl<'a, S: Sink> Tokenizer<'a, S> {
         if c == b'>' {
             self.state = State::Text;
         } else {
-            self.state = if c.is_ascii_alphabetic() {
-                State::InClosingTagName
-            } else {
-                State::InSpecialComment
-            };
+            self.state = if c.is_ascii_alphabetic() { State::InClosingTagName } else { State::InSpecialComment };
             self.section = Section::At(self.index);
         }
     }
@@ -513,11 +501,7 @@ impl<'a, S: Sink> Tokenizer<'a, S> {
             self.state = State::CdataSequence;
             self.sequence_index = 0;
         } else {
-            self.state = if c == b'-' {
-                State::BeforeComment
-            } else {
-                State::InDeclaration
-            };
+            self.state = if c == b'-' { State::BeforeComment } else { State::InDeclaration };
         }
     }
 

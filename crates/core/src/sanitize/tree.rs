@@ -41,9 +41,7 @@ pub(super) struct Tree {
 
 fn implied_closes(name: &str) -> &'static [&'static str] {
     const P: &[&str] = &["p"];
-    const FORM: &[&str] = &[
-        "input", "option", "optgroup", "select", "button", "datalist", "textarea",
-    ];
+    const FORM: &[&str] = &["input", "option", "optgroup", "select", "button", "datalist", "textarea"];
     match name {
         "tr" => &["tr", "th", "td"],
         "th" => &["th"],
@@ -55,9 +53,9 @@ fn implied_closes(name: &str) -> &'static [&'static str] {
         "option" => &["option"],
         "optgroup" => &["optgroup", "option"],
         "dd" | "dt" => &["dd", "dt"],
-        "address" | "article" | "aside" | "blockquote" | "details" | "div" | "dl" | "fieldset"
-        | "figcaption" | "figure" | "footer" | "form" | "header" | "hr" | "main" | "nav" | "ol"
-        | "pre" | "section" | "table" | "ul" => P,
+        "address" | "article" | "aside" | "blockquote" | "details" | "div" | "dl" | "fieldset" | "figcaption"
+        | "figure" | "footer" | "form" | "header" | "hr" | "main" | "nav" | "ol" | "pre" | "section" | "table"
+        | "ul" => P,
         "rt" | "rp" => &["rt", "rp"],
         "tbody" | "tfoot" => &["thead", "tbody"],
         _ => &[],
@@ -94,10 +92,7 @@ fn is_foreign_root(name: &str) -> bool {
 }
 
 fn is_integration_point(name: &str) -> bool {
-    matches!(
-        name,
-        "mi" | "mo" | "mn" | "ms" | "mtext" | "annotation-xml" | "foreignobject" | "desc" | "title"
-    )
+    matches!(name, "mi" | "mo" | "mn" | "ms" | "mtext" | "annotation-xml" | "foreignobject" | "desc" | "title")
 }
 
 /// `String.prototype.toLowerCase`, borrowing when there is nothing to change.
@@ -157,11 +152,7 @@ impl Tree {
 
     fn emit_open_tag(&mut self, name: String) {
         let closes = implied_closes(&name);
-        while self
-            .stack
-            .last()
-            .is_some_and(|top| closes.contains(&top.as_str()))
-        {
+        while self.stack.last().is_some_and(|top| closes.contains(&top.as_str())) {
             if let Some(closed) = self.pop() {
                 self.filter.close(&closed);
             }
@@ -267,9 +258,7 @@ impl Sink for Tree {
         } else if attributes.list.len() < SCAN_LIMIT {
             attributes.list.iter().any(|(n, _)| n == name)
         } else {
-            let seen = self
-                .seen
-                .get_or_insert_with(|| attributes.list.iter().map(|(n, _)| n.clone()).collect());
+            let seen = self.seen.get_or_insert_with(|| attributes.list.iter().map(|(n, _)| n.clone()).collect());
             !seen.insert(name.clone())
         };
         if !duplicate {

@@ -19,9 +19,7 @@ pub(super) fn is_naughty(href: &str) -> bool {
         _ => None,
     };
     match scheme_len {
-        Some(len) => !ALLOWED_SCHEMES
-            .iter()
-            .any(|s| s.eq_ignore_ascii_case(&cleaned[..len])),
+        Some(len) => !ALLOWED_SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(&cleaned[..len])),
         None => false,
     }
 }
@@ -217,19 +215,11 @@ fn candidate<'a>(url: &'a str, descriptors: &[&str]) -> Option<Candidate<'a>> {
             error = true;
         }
     }
-    (!error).then_some(Candidate {
-        url,
-        width,
-        height,
-        density,
-    })
+    (!error).then_some(Candidate { url, width, height, density })
 }
 
 fn parse_number(ascii: &[u8]) -> f64 {
-    std::str::from_utf8(ascii)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0.0)
+    std::str::from_utf8(ascii).ok().and_then(|s| s.parse().ok()).unwrap_or(0.0)
 }
 
 /// `-?(\d+|\d*\.\d+)([eE][+-]?\d+)?`, the floating-point form a density may take.
@@ -300,16 +290,12 @@ mod tests {
     #[test]
     fn srcset() {
         assert_eq!(
-            filter_srcset("a.png 1x, javascript:x 2x, b.png 100w 50h, c.png 0x, d.png 1e999x")
-                .as_deref(),
+            filter_srcset("a.png 1x, javascript:x 2x, b.png 100w 50h, c.png 0x, d.png 1e999x").as_deref(),
             Some("a.png 1x, b.png 100w 50h, c.png, d.png Infinityx")
         );
         assert_eq!(filter_srcset("javascript:x"), None);
         assert_eq!(filter_srcset("a.png 1q, b.png"), Some("b.png".to_string()));
-        assert_eq!(
-            filter_srcset("a,,, b (x y), c 1.50x"),
-            Some("a, c 1.5x".to_string())
-        );
+        assert_eq!(filter_srcset("a,,, b (x y), c 1.50x"), Some("a, c 1.5x".to_string()));
     }
 
     #[test]

@@ -10,9 +10,8 @@ use serde_json::{Map, Value};
 use super::formats::{Format, FormatType};
 use super::meta::{self, always_valid};
 use super::node::{
-    Additional, AdditionalItems, ArrayKeywords, Compiled, Condition, Dependency, FormatLimit,
-    Group, Items, Keywords, Limit, Node, NodeId, NumberKeywords, ObjectKeywords, Ref,
-    StringKeywords, TypeCheck, Untyped, mark_mutating, types,
+    Additional, AdditionalItems, ArrayKeywords, Compiled, Condition, Dependency, FormatLimit, Group, Items, Keywords,
+    Limit, Node, NodeId, NumberKeywords, ObjectKeywords, Ref, StringKeywords, TypeCheck, Untyped, mark_mutating, types,
 };
 use super::refs::{self, Index, push_segment};
 use super::regex::JsRegex;
@@ -24,10 +23,7 @@ pub(crate) const MAX_SCHEMA_DEPTH: usize = 256;
 /// Compiles `source`, or says what is wrong and where.
 pub(crate) fn compile(source: &Value) -> Result<Compiled, (String, String)> {
     if too_deep(source, MAX_VALUE_DEPTH) {
-        return Err((
-            format!("schema is nested deeper than {MAX_VALUE_DEPTH} levels"),
-            String::new(),
-        ));
+        return Err((format!("schema is nested deeper than {MAX_VALUE_DEPTH} levels"), String::new()));
     }
     meta::check_dialect(source).map_err(|e| (e, String::new()))?;
     meta::check(source).map_err(|e| (e, String::new()))?;
@@ -44,18 +40,12 @@ pub(crate) fn compile(source: &Value) -> Result<Compiled, (String, String)> {
     // The root's own `$id` is applied when it is built, like any other subschema's.
     let root = builder.node_for(String::new(), String::new());
     while let Some((id, pointer, base)) = builder.queue.pop() {
-        let node = builder
-            .build(&pointer, &base)
-            .map_err(|e| (e, pointer.clone()))?;
+        let node = builder.build(&pointer, &base).map_err(|e| (e, pointer.clone()))?;
         builder.nodes[id] = node;
     }
     let mut nodes = builder.nodes;
     mark_mutating(&mut nodes);
-    Ok(Compiled {
-        source: source.clone(),
-        nodes,
-        root,
-    })
+    Ok(Compiled { source: source.clone(), nodes, root })
 }
 
 /// Nesting limit for any value in a schema (defaults and constants included), checked without recursion
@@ -118,15 +108,12 @@ impl Builder<'_> {
 
     fn build(&mut self, pointer: &str, base: &str) -> Result<Node, String> {
         let source = self.source;
-        let schema =
-            refs::lookup(source, pointer).ok_or_else(|| format!("no schema at {pointer}"))?;
+        let schema = refs::lookup(source, pointer).ok_or_else(|| format!("no schema at {pointer}"))?;
         let map = match schema {
             Value::Bool(b) => return Ok(Node::Bool(*b)),
             Value::Object(map) => map,
             _ => {
-                return Err(format!(
-                    "schema is invalid: {pointer} must be object,boolean"
-                ));
+                return Err(format!("schema is invalid: {pointer} must be object,boolean"));
             }
         };
         meta::check_compiled(map, pointer)?;
@@ -141,19 +128,14 @@ impl Builder<'_> {
         let (types, type_message) = read_types(map);
         let mock_type = first_type(map);
         let default = map.get("default").cloned();
-        let ref_only = map.contains_key("$ref")
-            && !map
-                .keys()
-                .any(|k| k != "$ref" && meta::RULE_KEYWORDS.contains(&k.as_str()));
+        let ref_only =
+            map.contains_key("$ref") && !map.keys().any(|k| k != "$ref" && meta::RULE_KEYWORDS.contains(&k.as_str()));
         let reference = match map.get("$ref") {
             Some(Value::String(r)) => Some(self.reference(base, r)?),
             _ => None,
         };
         if ref_only {
-            let untyped = Untyped {
-                reference,
-                ..Untyped::default()
-            };
+            let untyped = Untyped { reference, ..Untyped::default() };
             return Ok(Node::Object(Box::new(Keywords {
                 types: 0,
                 mock_type: 0,
@@ -174,11 +156,7 @@ impl Builder<'_> {
         let string = self.string(map)?;
         let array = self.array(map, pointer, base)?;
         let object = self.object(map, pointer, base)?;
-        let single = if types.count_ones() == 1 {
-            Some(types)
-        } else {
-            None
-        };
+        let single = if types.count_ones() == 1 { Some(types) } else { None };
         let group_of = |t: u8| match t {
             types::NUMBER => number.is_some().then_some(Group::Number),
             types::STRING => string.is_some().then_some(Group::String),
@@ -212,15 +190,14 @@ impl Builder<'_> {
         // ajv follows a reference to a schema that is only a reference, and decides about inlining on the
         // schema finally reached.
         for _ in 0..64 {
-            let value = refs::lookup(self.source, &target.pointer)
-                .ok_or_else(|| format!("no schema at {}", target.pointer))?;
+            let value =
+                refs::lookup(self.source, &target.pointer).ok_or_else(|| format!("no schema at {}", target.pointer))?;
             let Some(Value::String(next)) = value.get("$ref") else {
                 break;
             };
-            let chained_only = value.as_object().is_some_and(|m| {
-                !m.keys()
-                    .any(|k| k != "$ref" && meta::RULE_KEYWORDS.contains(&k.as_str()))
-            });
+            let chained_only = value
+                .as_object()
+                .is_some_and(|m| !m.keys().any(|k| k != "$ref" && meta::RULE_KEYWORDS.contains(&k.as_str())));
             if !chained_only || target.pointer.is_empty() {
                 break;
             }
@@ -230,8 +207,8 @@ impl Builder<'_> {
             };
             target = self.index.resolve(self.source, &next_base, next)?;
         }
-        let value = refs::lookup(self.source, &target.pointer)
-            .ok_or_else(|| format!("no schema at {}", target.pointer))?;
+        let value =
+            refs::lookup(self.source, &target.pointer).ok_or_else(|| format!("no schema at {}", target.pointer))?;
         let call = target.pointer.is_empty() || refs::has_ref(value);
         let node = self.node_for(target.pointer, target.base);
         Ok(Ref { target: node, call })
@@ -244,10 +221,7 @@ impl Builder<'_> {
         base: &str,
         reference: Option<Ref>,
     ) -> Result<Option<Box<Untyped>>, String> {
-        let mut u = Untyped {
-            reference,
-            ..Untyped::default()
-        };
+        let mut u = Untyped { reference, ..Untyped::default() };
         u.constant = map.get("const").cloned();
         if let Some(Value::Array(items)) = map.get("enum") {
             u.enumeration = Some(items.clone());
@@ -258,9 +232,7 @@ impl Builder<'_> {
         if let Some(Value::Array(branches)) = map.get("anyOf") {
             // ajv skips `anyOf` entirely when one branch accepts everything.
             if !branches.iter().any(always_valid) {
-                let ids = (0..branches.len())
-                    .map(|i| self.child(pointer, &["anyOf", &i.to_string()], base))
-                    .collect();
+                let ids = (0..branches.len()).map(|i| self.child(pointer, &["anyOf", &i.to_string()], base)).collect();
                 u.any_of = Some(ids);
             }
         }
@@ -268,10 +240,7 @@ impl Builder<'_> {
             let ids = branches
                 .iter()
                 .enumerate()
-                .map(|(i, b)| {
-                    (!always_valid(b))
-                        .then(|| self.child(pointer, &["oneOf", &i.to_string()], base))
-                })
+                .map(|(i, b)| (!always_valid(b)).then(|| self.child(pointer, &["oneOf", &i.to_string()], base)))
                 .collect();
             u.one_of = Some(ids);
         }
@@ -306,14 +275,7 @@ impl Builder<'_> {
     }
 
     fn number(&mut self, map: &Map<String, Value>) -> Result<Option<Box<NumberKeywords>>, String> {
-        const KEYS: &[&str] = &[
-            "maximum",
-            "minimum",
-            "exclusiveMaximum",
-            "exclusiveMinimum",
-            "multipleOf",
-            "format",
-        ];
+        const KEYS: &[&str] = &["maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum", "multipleOf", "format"];
         if !KEYS.iter().any(|k| map.contains_key(*k)) {
             return Ok(None);
         }
@@ -375,14 +337,7 @@ impl Builder<'_> {
         pointer: &str,
         base: &str,
     ) -> Result<Option<Box<ArrayKeywords>>, String> {
-        const KEYS: &[&str] = &[
-            "maxItems",
-            "minItems",
-            "additionalItems",
-            "items",
-            "contains",
-            "uniqueItems",
-        ];
+        const KEYS: &[&str] = &["maxItems", "minItems", "additionalItems", "items", "contains", "uniqueItems"];
         if !KEYS.iter().any(|k| map.contains_key(*k)) {
             return Ok(None);
         }
@@ -397,10 +352,7 @@ impl Builder<'_> {
                 Items::Tuple(
                     list.iter()
                         .enumerate()
-                        .map(|(i, s)| {
-                            (!always_valid(s))
-                                .then(|| self.child(pointer, &["items", &i.to_string()], base))
-                        })
+                        .map(|(i, s)| (!always_valid(s)).then(|| self.child(pointer, &["items", &i.to_string()], base)))
                         .collect(),
                 )
             }
@@ -408,17 +360,14 @@ impl Builder<'_> {
             _ => Items::None,
         };
         let additional_items = match (&items, map.get("additionalItems")) {
-            (Items::Tuple(list), Some(Value::Bool(false))) => {
-                AdditionalItems::Forbidden(list.len())
-            }
+            (Items::Tuple(list), Some(Value::Bool(false))) => AdditionalItems::Forbidden(list.len()),
             (Items::Tuple(list), Some(s)) if !always_valid(s) => {
                 AdditionalItems::Schema(list.len(), self.child(pointer, &["additionalItems"], base))
             }
             _ => AdditionalItems::None,
         };
-        let contains = map
-            .get("contains")
-            .map(|s| (!always_valid(s)).then(|| self.child(pointer, &["contains"], base)));
+        let contains =
+            map.get("contains").map(|s| (!always_valid(s)).then(|| self.child(pointer, &["contains"], base)));
         let unique_items = match map.get("uniqueItems") {
             Some(Value::Bool(true)) => {
                 let item_types = match map.get("items") {
@@ -481,10 +430,7 @@ impl Builder<'_> {
             }
         }
         let required = match map.get("required") {
-            Some(Value::Array(names)) => names
-                .iter()
-                .filter_map(|n| n.as_str().map(str::to_string))
-                .collect(),
+            Some(Value::Array(names)) => names.iter().filter_map(|n| n.as_str().map(str::to_string)).collect(),
             _ => Vec::new(),
         };
         let property_names = match map.get("propertyNames") {
@@ -493,9 +439,7 @@ impl Builder<'_> {
         };
         let additional = match map.get("additionalProperties") {
             Some(Value::Bool(false)) => Additional::Remove,
-            Some(s) if !always_valid(s) => {
-                Additional::Schema(self.child(pointer, &["additionalProperties"], base))
-            }
+            Some(s) if !always_valid(s) => Additional::Schema(self.child(pointer, &["additionalProperties"], base)),
             _ => Additional::Allowed,
         };
         let mut dependencies = Vec::new();
@@ -508,10 +452,7 @@ impl Builder<'_> {
                     && !list.is_empty()
                     && *name != "__proto__"
                 {
-                    let names = list
-                        .iter()
-                        .filter_map(|n| n.as_str().map(str::to_string))
-                        .collect();
+                    let names = list.iter().filter_map(|n| n.as_str().map(str::to_string)).collect();
                     dependencies.push((name.to_string(), Dependency::Properties(names)));
                 }
             }
@@ -527,9 +468,7 @@ impl Builder<'_> {
         let patterns_used = match map.get("patternProperties") {
             Some(Value::Object(patterns)) => {
                 patterns.values().any(|s| !always_valid(s))
-                    || map
-                        .get("additionalProperties")
-                        .is_some_and(|s| !always_valid(s))
+                    || map.get("additionalProperties").is_some_and(|s| !always_valid(s))
             }
             _ => false,
         };
@@ -541,8 +480,7 @@ impl Builder<'_> {
                     continue;
                 }
                 let regex = self.regex(pattern)?;
-                let node = (!always_valid(schema))
-                    .then(|| self.child(pointer, &["patternProperties", pattern], base));
+                let node = (!always_valid(schema)).then(|| self.child(pointer, &["patternProperties", pattern], base));
                 pattern_properties.push((regex, node));
             }
         }
@@ -563,10 +501,7 @@ impl Builder<'_> {
 
 fn limit(map: &Map<String, Value>, key: &str) -> Option<Limit> {
     match map.get(key) {
-        Some(Value::Number(n)) => Some(Limit {
-            value: json::as_f64(n),
-            text: n.clone(),
-        }),
+        Some(Value::Number(n)) => Some(Limit { value: json::as_f64(n), text: n.clone() }),
         _ => None,
     }
 }
@@ -607,9 +542,9 @@ fn first_type(map: &Map<String, Value>) -> u8 {
         Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     };
-    names
-        .iter()
-        .map(|n| types::from_name(n))
-        .find(|&t| t != types::NULL)
-        .unwrap_or(if names.is_empty() { 0 } else { types::NULL })
+    names.iter().map(|n| types::from_name(n)).find(|&t| t != types::NULL).unwrap_or(if names.is_empty() {
+        0
+    } else {
+        types::NULL
+    })
 }

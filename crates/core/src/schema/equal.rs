@@ -14,9 +14,7 @@ pub(crate) fn equal(a: &Value, b: &Value) -> bool {
         (Value::Bool(x), Value::Bool(y)) => x == y,
         (Value::Number(x), Value::Number(y)) => json::as_f64(x) == json::as_f64(y),
         (Value::String(x), Value::String(y)) => x == y,
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| equal(a, b))
-        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| equal(a, b)),
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| equal(v, w)))
         }
@@ -92,10 +90,7 @@ mod tests {
 
     #[test]
     fn deep_equality_follows_javascript_numbers() {
-        assert!(equal(
-            &json!({"a": [1, 2.0], "b": null}),
-            &json!({"b": null, "a": [1.0, 2]})
-        ));
+        assert!(equal(&json!({"a": [1, 2.0], "b": null}), &json!({"b": null, "a": [1.0, 2]})));
         assert!(!equal(&json!([1, 2]), &json!([2, 1])));
         assert!(!equal(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
         assert!(!equal(&json!("1"), &json!(1)));
@@ -106,10 +101,7 @@ mod tests {
         let items = [json!(1), json!(2), json!(1), json!(2)];
         assert_eq!(duplicate(&items, true), Some((1, 3)));
         assert_eq!(duplicate(&items, false), Some((3, 1)));
-        assert_eq!(
-            duplicate(&[json!({"a": 1}), json!({"a": 1.0})], false),
-            Some((1, 0))
-        );
+        assert_eq!(duplicate(&[json!({"a": 1}), json!({"a": 1.0})], false), Some((1, 0)));
         assert_eq!(duplicate(&[json!(1), json!("1")], false), None);
     }
 }

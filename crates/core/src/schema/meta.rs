@@ -51,9 +51,7 @@ pub(crate) const RULE_KEYWORDS: &[&str] = &[
     "formatExclusiveMinimum",
 ];
 
-pub(crate) const JSON_TYPES: &[&str] = &[
-    "array", "boolean", "integer", "null", "number", "object", "string",
-];
+pub(crate) const JSON_TYPES: &[&str] = &["array", "boolean", "integer", "null", "number", "object", "string"];
 
 /// ajv's `alwaysValidSchema`: `true`, `{}`, or an object without any implemented keyword.
 pub(crate) fn always_valid(schema: &Value) -> bool {
@@ -75,10 +73,7 @@ fn is_non_negative_integer(v: &Value) -> bool {
 }
 
 fn is_unique(items: &[Value]) -> bool {
-    items
-        .iter()
-        .enumerate()
-        .all(|(i, a)| items[..i].iter().all(|b| !super::equal::equal(a, b)))
+    items.iter().enumerate().all(|(i, a)| items[..i].iter().all(|b| !super::equal::equal(a, b)))
 }
 
 /// The root's `$schema`, if any, must name draft-07 (ajv knows no other meta-schema).
@@ -87,14 +82,10 @@ pub(crate) fn check_dialect(root: &Value) -> Result<(), String> {
         None => Ok(()),
         Some(Value::String(s)) => {
             let s = s.strip_suffix('#').unwrap_or(s);
-            if s == "http://json-schema.org/draft-07/schema" || s == "http://json-schema.org/schema"
-            {
+            if s == "http://json-schema.org/draft-07/schema" || s == "http://json-schema.org/schema" {
                 Ok(())
             } else {
-                Err(format!(
-                    "no schema with key or ref \"{}\"",
-                    root["$schema"].as_str().unwrap_or_default()
-                ))
+                Err(format!("no schema with key or ref \"{}\"", root["$schema"].as_str().unwrap_or_default()))
             }
         }
         Some(_) => Err("schema is invalid: /$schema must be string".to_string()),
@@ -110,9 +101,7 @@ pub(crate) fn check<'a>(schema: &'a Value) -> Result<(), String> {
             Value::Bool(_) => continue,
             Value::Object(map) => map,
             _ => {
-                return Err(format!(
-                    "schema is invalid: {pointer} must be object,boolean"
-                ));
+                return Err(format!("schema is invalid: {pointer} must be object,boolean"));
             }
         };
         if depth > super::compile::MAX_SCHEMA_DEPTH {
@@ -160,12 +149,7 @@ pub(crate) fn check<'a>(schema: &'a Value) -> Result<(), String> {
                 _ => {}
             }
         }
-        work.extend(
-            children
-                .into_iter()
-                .rev()
-                .map(|(child, at)| (child, at, depth + 1)),
-        );
+        work.extend(children.into_iter().rev().map(|(child, at)| (child, at, depth + 1)));
     }
     Ok(())
 }
@@ -184,10 +168,8 @@ fn check_keywords(map: &Map<String, Value>, pointer: &str) -> Result<(), String>
         let problem = match key.as_str() {
             // ajv's meta-schema names formats (`uri-reference`, `regex`) but is compiled before any format is
             // added, so only the types are checked.
-            "$id" | "$ref" | "$schema" | "$comment" | "title" | "description" | "format"
-            | "contentMediaType" | "contentEncoding" | "pattern" => {
-                (!value.is_string()).then_some("must be string")
-            }
+            "$id" | "$ref" | "$schema" | "$comment" | "title" | "description" | "format" | "contentMediaType"
+            | "contentEncoding" | "pattern" => (!value.is_string()).then_some("must be string"),
             "readOnly" | "uniqueItems" => (!value.is_boolean()).then_some("must be boolean"),
             "examples" => (!value.is_array()).then_some("must be array"),
             "multipleOf" => match value.as_f64() {
@@ -198,8 +180,7 @@ fn check_keywords(map: &Map<String, Value>, pointer: &str) -> Result<(), String>
             "maximum" | "exclusiveMaximum" | "minimum" | "exclusiveMinimum" => {
                 (!value.is_number()).then_some("must be number")
             }
-            "maxLength" | "minLength" | "maxItems" | "minItems" | "maxProperties"
-            | "minProperties" => {
+            "maxLength" | "minLength" | "maxItems" | "minItems" | "maxProperties" | "minProperties" => {
                 (!is_non_negative_integer(value)).then_some("must be a non-negative integer")
             }
             "additionalItems"
@@ -209,8 +190,7 @@ fn check_keywords(map: &Map<String, Value>, pointer: &str) -> Result<(), String>
             | "if"
             | "then"
             | "else"
-            | "not" => (!matches!(value, Value::Object(_) | Value::Bool(_)))
-                .then_some("must be object,boolean"),
+            | "not" => (!matches!(value, Value::Object(_) | Value::Bool(_))).then_some("must be object,boolean"),
             "items" => match value {
                 Value::Object(_) | Value::Bool(_) => None,
                 Value::Array(items) if !items.is_empty() => None,
@@ -231,17 +211,13 @@ fn check_keywords(map: &Map<String, Value>, pointer: &str) -> Result<(), String>
                 Value::Array(items)
                     if !items.is_empty()
                         && is_unique(items)
-                        && items
-                            .iter()
-                            .all(|t| t.as_str().is_some_and(|s| JSON_TYPES.contains(&s))) =>
+                        && items.iter().all(|t| t.as_str().is_some_and(|s| JSON_TYPES.contains(&s))) =>
                 {
                     None
                 }
                 _ => Some("must be one of the JSON types or a non-empty array of them"),
             },
-            "allOf" | "anyOf" | "oneOf" => {
-                (!schema_array(value)).then_some("must be a non-empty array of schemas")
-            }
+            "allOf" | "anyOf" | "oneOf" => (!schema_array(value)).then_some("must be a non-empty array of schemas"),
             _ => None,
         };
         if let Some(what) = problem {
@@ -255,11 +231,7 @@ fn check_keywords(map: &Map<String, Value>, pointer: &str) -> Result<(), String>
                 if !ok {
                     let mut at = pointer.to_string();
                     push_segment(&mut at, key);
-                    return Err(fail(
-                        &at,
-                        name,
-                        "must be a schema or an array of unique strings",
-                    ));
+                    return Err(fail(&at, name, "must be a schema or an array of unique strings"));
                 }
             }
         }
@@ -271,37 +243,26 @@ fn check_keywords(map: &Map<String, Value>, pointer: &str) -> Result<(), String>
 /// cover (for instance one under `$defs`), and checks no meta-schema makes.
 pub(crate) fn check_compiled(map: &Map<String, Value>, pointer: &str) -> Result<(), String> {
     let type_of = |key: &str, what: &str, ok: bool| {
-        if ok {
-            Ok(())
-        } else {
-            Err(fail(pointer, key, what))
-        }
+        if ok { Ok(()) } else { Err(fail(pointer, key, what)) }
     };
     if map.contains_key("id") {
-        return Err(format!(
-            "NOT SUPPORTED: keyword \"id\", use \"$id\" for schema ID (at {pointer})"
-        ));
+        return Err(format!("NOT SUPPORTED: keyword \"id\", use \"$id\" for schema ID (at {pointer})"));
     }
     for (key, value) in map {
         match key.as_str() {
-            "maximum" | "minimum" | "exclusiveMaximum" | "exclusiveMinimum" | "multipleOf"
-            | "maxLength" | "minLength" | "maxItems" | "minItems" | "maxProperties"
-            | "minProperties" => type_of(key, "value must be [\"number\"]", value.is_number())?,
+            "maximum" | "minimum" | "exclusiveMaximum" | "exclusiveMinimum" | "multipleOf" | "maxLength"
+            | "minLength" | "maxItems" | "minItems" | "maxProperties" | "minProperties" => {
+                type_of(key, "value must be [\"number\"]", value.is_number())?
+            }
             "pattern"
             | "format"
             | "$ref"
             | "formatMaximum"
             | "formatMinimum"
             | "formatExclusiveMaximum"
-            | "formatExclusiveMinimum" => {
-                type_of(key, "value must be [\"string\"]", value.is_string())?
-            }
-            "uniqueItems" | "nullable" => {
-                type_of(key, "value must be [\"boolean\"]", value.is_boolean())?
-            }
-            "required" | "anyOf" | "oneOf" | "allOf" => {
-                type_of(key, "value must be [\"array\"]", value.is_array())?
-            }
+            | "formatExclusiveMinimum" => type_of(key, "value must be [\"string\"]", value.is_string())?,
+            "uniqueItems" | "nullable" => type_of(key, "value must be [\"boolean\"]", value.is_boolean())?,
+            "required" | "anyOf" | "oneOf" | "allOf" => type_of(key, "value must be [\"array\"]", value.is_array())?,
             "enum" => match value {
                 Value::Array(items) if items.is_empty() => {
                     return Err(fail(pointer, key, "must have non-empty array"));
@@ -331,9 +292,7 @@ pub(crate) fn check_compiled(map: &Map<String, Value>, pointer: &str) -> Result<
             "type" => {
                 let ok = match value {
                     Value::String(s) => JSON_TYPES.contains(&s.as_str()),
-                    Value::Array(items) => items
-                        .iter()
-                        .all(|t| t.as_str().is_some_and(|s| JSON_TYPES.contains(&s))),
+                    Value::Array(items) => items.iter().all(|t| t.as_str().is_some_and(|s| JSON_TYPES.contains(&s))),
                     _ => false,
                 };
                 type_of(key, "must be JSONType or JSONType[]", ok)?
@@ -341,9 +300,7 @@ pub(crate) fn check_compiled(map: &Map<String, Value>, pointer: &str) -> Result<
             _ => {}
         }
     }
-    let has_type = map
-        .get("type")
-        .is_some_and(|t| !matches!(t, Value::Array(a) if a.is_empty()));
+    let has_type = map.get("type").is_some_and(|t| !matches!(t, Value::Array(a) if a.is_empty()));
     let type_has_null = match map.get("type") {
         Some(Value::String(s)) => s == "null",
         Some(Value::Array(items)) => items.iter().any(|t| t == "null"),
@@ -354,30 +311,19 @@ pub(crate) fn check_compiled(map: &Map<String, Value>, pointer: &str) -> Result<
             return Err("type: null contradicts nullable: false".to_string());
         }
         Some(_) if !has_type => {
-            return Err(format!(
-                "\"nullable\" cannot be used without \"type\" (at {pointer})"
-            ));
+            return Err(format!("\"nullable\" cannot be used without \"type\" (at {pointer})"));
         }
         _ => {}
     }
-    for limit in [
-        "formatMaximum",
-        "formatMinimum",
-        "formatExclusiveMaximum",
-        "formatExclusiveMinimum",
-    ] {
+    for limit in ["formatMaximum", "formatMinimum", "formatExclusiveMaximum", "formatExclusiveMinimum"] {
         if !map.contains_key(limit) {
             continue;
         }
         let Some(Value::String(name)) = map.get("format") else {
-            return Err(format!(
-                "parent schema must have dependencies of {limit}: format (at {pointer})"
-            ));
+            return Err(format!("parent schema must have dependencies of {limit}: format (at {pointer})"));
         };
         if Format::from_name(name).is_some_and(|f| f.data_type().is_some() && !f.comparable()) {
-            return Err(format!(
-                "\"{limit}\": format \"{name}\" does not define \"compare\" function"
-            ));
+            return Err(format!("\"{limit}\": format \"{name}\" does not define \"compare\" function"));
         }
     }
     Ok(())

@@ -23,9 +23,7 @@ use std::sync::{Arc, OnceLock};
 use serde_json::Value;
 
 pub(crate) use formats::Format;
-pub(crate) use node::{
-    Additional, AdditionalItems, Compiled, Dependency, Items, Keywords, Node, NodeId, types,
-};
+pub(crate) use node::{Additional, AdditionalItems, Compiled, Dependency, Items, Keywords, Node, NodeId, types};
 
 /// A compiled schema: cheap to clone and share between threads.
 #[derive(Clone)]
@@ -70,14 +68,8 @@ impl Schema {
     /// Compiles a draft-07 schema (with ajv's extensions). Refused like ajv refuses: a schema that breaks
     /// the meta-schema, an unknown `$schema`, a pattern JavaScript would not accept, an unresolvable `$ref`.
     pub fn compile(schema: &Value) -> Result<Schema, SchemaError> {
-        let compiled = compile::compile(schema)
-            .map_err(|(message, pointer)| SchemaError { pointer, message })?;
-        Ok(Schema {
-            inner: Arc::new(Inner {
-                compiled,
-                mock: OnceLock::new(),
-            }),
-        })
+        let compiled = compile::compile(schema).map_err(|(message, pointer)| SchemaError { pointer, message })?;
+        Ok(Schema { inner: Arc::new(Inner { compiled, mock: OnceLock::new() }) })
     }
 
     /// The schema as given.
@@ -90,12 +82,7 @@ impl Schema {
     pub fn validate(&self, data: &mut Value) -> Result<(), Vec<ValidationError>> {
         let compiled = &self.inner.compiled;
         let mut validator = validate::Validator::new(&compiled.nodes);
-        let valid = validator.eval(
-            compiled.root,
-            data,
-            &validate::Path::Root,
-            validate::Ctx::TOP,
-        );
+        let valid = validator.eval(compiled.root, data, &validate::Path::Root, validate::Ctx::TOP);
         if let Some(overflow) = validator.overflow {
             return Err(vec![overflow]);
         }
@@ -120,8 +107,6 @@ impl Schema {
 
 impl fmt::Debug for Schema {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Schema")
-            .field("source", self.source())
-            .finish()
+        f.debug_struct("Schema").field("source", self.source()).finish()
     }
 }

@@ -243,9 +243,10 @@ pub(crate) fn mark_mutating(nodes: &mut [Node]) {
 impl Keywords {
     fn mutates_here(&self) -> bool {
         self.array.as_ref().is_some_and(|a| !a.defaults.is_empty())
-            || self.object.as_ref().is_some_and(|o| {
-                !o.defaults.is_empty() || !matches!(o.additional, Additional::Allowed)
-            })
+            || self
+                .object
+                .as_ref()
+                .is_some_and(|o| !o.defaults.is_empty() || !matches!(o.additional, Additional::Allowed))
     }
 
     /// Every node this one may evaluate.

@@ -12,13 +12,7 @@ use serde_json::Value;
 /// Keywords whose values are lists of subschemas, maps of subschemas, or single subschemas (the walk of
 /// json-schema-traverse with `allKeys`, which descends into unknown keywords too).
 const ARRAY_KEYWORDS: &[&str] = &["items", "allOf", "anyOf", "oneOf"];
-const MAP_KEYWORDS: &[&str] = &[
-    "$defs",
-    "definitions",
-    "properties",
-    "patternProperties",
-    "dependencies",
-];
+const MAP_KEYWORDS: &[&str] = &["$defs", "definitions", "properties", "patternProperties", "dependencies"];
 const SKIP_KEYWORDS: &[&str] = &[
     "default",
     "enum",
@@ -41,13 +35,7 @@ const SKIP_KEYWORDS: &[&str] = &[
 ];
 
 /// While following a pointer, an `$id` met under these keywords does not change the base URI.
-const PREVENT_SCOPE_CHANGE: &[&str] = &[
-    "properties",
-    "patternProperties",
-    "enum",
-    "dependencies",
-    "definitions",
-];
+const PREVENT_SCOPE_CHANGE: &[&str] = &["properties", "patternProperties", "enum", "dependencies", "definitions"];
 
 /// Where the resources and anchors of a document are.
 pub(crate) struct Index {
@@ -76,10 +64,7 @@ impl Index {
             Some(Value::String(id)) => normalize_id(&resolve("", id)).to_string(),
             _ => String::new(),
         };
-        let mut index = Index {
-            root_base: root_base.clone(),
-            ids: HashMap::new(),
-        };
+        let mut index = Index { root_base: root_base.clone(), ids: HashMap::new() };
         index.walk(root, &root_base)?;
         Ok(index)
     }
@@ -92,28 +77,17 @@ impl Index {
             let Value::Object(map) = schema else { continue };
             if depth > super::compile::MAX_SCHEMA_DEPTH {
                 let limit = super::compile::MAX_SCHEMA_DEPTH;
-                return Err(format!(
-                    "schema nesting is deeper than {limit} levels at {pointer}"
-                ));
+                return Err(format!("schema nesting is deeper than {limit} levels at {pointer}"));
             }
             let mut base = base;
             if !pointer.is_empty()
                 && let Some(Value::String(id)) = map.get("$id")
             {
                 let uri = normalize_id(&resolve(&base, id)).to_string();
-                if self
-                    .ids
-                    .get(&uri)
-                    .is_some_and(|existing| existing.pointer != pointer)
-                {
-                    return Err(format!(
-                        "reference \"{uri}\" resolves to more than one schema"
-                    ));
+                if self.ids.get(&uri).is_some_and(|existing| existing.pointer != pointer) {
+                    return Err(format!("reference \"{uri}\" resolves to more than one schema"));
                 }
-                let declared = Declared {
-                    pointer: pointer.clone(),
-                    parent_base: base.clone(),
-                };
+                let declared = Declared { pointer: pointer.clone(), parent_base: base.clone() };
                 self.ids.insert(uri.clone(), declared);
                 if !uri.contains('#') {
                     base = uri;
@@ -130,12 +104,7 @@ impl Index {
                 match value {
                     Value::Array(items) if ARRAY_KEYWORDS.contains(&key.as_str()) => {
                         for (i, item) in items.iter().enumerate() {
-                            work.push((
-                                item,
-                                child(&[key, &i.to_string()]),
-                                base.clone(),
-                                depth + 1,
-                            ));
+                            work.push((item, child(&[key, &i.to_string()]), base.clone(), depth + 1));
                         }
                     }
                     Value::Array(_) => {}
@@ -144,8 +113,7 @@ impl Index {
                             work.push((member, child(&[key, name]), base.clone(), depth + 1));
                         }
                     }
-                    _ if MAP_KEYWORDS.contains(&key.as_str())
-                        || SKIP_KEYWORDS.contains(&key.as_str()) => {}
+                    _ if MAP_KEYWORDS.contains(&key.as_str()) || SKIP_KEYWORDS.contains(&key.as_str()) => {}
                     _ => work.push((value, child(&[key]), base.clone(), depth + 1)),
                 }
             }
@@ -154,12 +122,7 @@ impl Index {
     }
 
     /// Resolves `reference` (as written at a place whose base URI is `base`) to a location.
-    pub(crate) fn resolve(
-        &self,
-        root: &Value,
-        base: &str,
-        reference: &str,
-    ) -> Result<Target, String> {
+    pub(crate) fn resolve(&self, root: &Value, base: &str, reference: &str) -> Result<Target, String> {
         let full = resolve(base, reference);
         let (doc, fragment) = match full.split_once('#') {
             Some((d, f)) => (d, f),
@@ -171,27 +134,14 @@ impl Index {
             (String::new(), self.root_base.clone(), String::new())
         } else {
             let declared = self.ids.get(doc).ok_or_else(missing)?;
-            (
-                declared.pointer.clone(),
-                doc.to_string(),
-                declared.parent_base.clone(),
-            )
+            (declared.pointer.clone(), doc.to_string(), declared.parent_base.clone())
         };
         if fragment.is_empty() {
-            return Ok(Target {
-                pointer: start,
-                base: start_parent,
-            });
+            return Ok(Target { pointer: start, base: start_parent });
         }
         if !fragment.starts_with('/') {
-            let declared = self
-                .ids
-                .get(&format!("{doc}#{fragment}"))
-                .ok_or_else(missing)?;
-            return Ok(Target {
-                pointer: declared.pointer.clone(),
-                base: declared.parent_base.clone(),
-            });
+            let declared = self.ids.get(&format!("{doc}#{fragment}")).ok_or_else(missing)?;
+            return Ok(Target { pointer: declared.pointer.clone(), base: declared.parent_base.clone() });
         }
         let mut node = lookup(root, &start).ok_or_else(missing)?;
         let mut pointer = start;
@@ -214,10 +164,7 @@ impl Index {
             push_segment(&mut pointer, &part);
             node = child;
         }
-        Ok(Target {
-            pointer,
-            base: parent,
-        })
+        Ok(Target { pointer, base: parent })
     }
 }
 
@@ -267,9 +214,7 @@ fn percent_decode(s: &str) -> String {
 
 /// ajv's `normalizeId`: drops a trailing `#` or `#/`.
 fn normalize_id(id: &str) -> &str {
-    id.strip_suffix("#/")
-        .or_else(|| id.strip_suffix('#'))
-        .unwrap_or(id)
+    id.strip_suffix("#/").or_else(|| id.strip_suffix('#')).unwrap_or(id)
 }
 
 fn strip_fragment(uri: &str) -> &str {
@@ -320,11 +265,7 @@ pub(crate) fn resolve(base: &str, reference: &str) -> String {
 fn has_scheme(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && s.find(':').is_some_and(|i| {
-            s[..i]
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        })
+        && s.find(':').is_some_and(|i| s[..i].chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
 }
 
 /// Removes `.` and `..` path segments (leaving the scheme, authority, query and fragment alone).
@@ -341,12 +282,7 @@ fn remove_dot_segments_in(uri: &str) -> String {
         0
     };
     let (prefix, path) = body.split_at(path_start);
-    if !path.contains("./")
-        && !path.ends_with("/.")
-        && !path.ends_with("/..")
-        && path != "."
-        && path != ".."
-    {
+    if !path.contains("./") && !path.ends_with("/.") && !path.ends_with("/..") && path != "." && path != ".." {
         return uri.to_string();
     }
     let mut out: Vec<&str> = Vec::new();
@@ -377,10 +313,8 @@ fn remove_dot_segments_in(uri: &str) -> String {
 pub(crate) fn has_ref(schema: &Value) -> bool {
     match schema {
         Value::Object(map) => map.iter().any(|(k, v)| {
-            matches!(
-                k.as_str(),
-                "$ref" | "$recursiveRef" | "$recursiveAnchor" | "$dynamicRef" | "$dynamicAnchor"
-            ) || has_ref(v)
+            matches!(k.as_str(), "$ref" | "$recursiveRef" | "$recursiveAnchor" | "$dynamicRef" | "$dynamicAnchor")
+                || has_ref(v)
         }),
         Value::Array(items) => items.iter().any(has_ref),
         _ => false,
@@ -394,18 +328,9 @@ mod tests {
 
     #[test]
     fn resolves_relative_uris() {
-        assert_eq!(
-            resolve("http://x.com/a/b.json", "c.json"),
-            "http://x.com/a/c.json"
-        );
-        assert_eq!(
-            resolve("http://x.com/a/b.json", "#/d"),
-            "http://x.com/a/b.json#/d"
-        );
-        assert_eq!(
-            resolve("http://x.com/a/b.json", "../c.json#x"),
-            "http://x.com/c.json#x"
-        );
+        assert_eq!(resolve("http://x.com/a/b.json", "c.json"), "http://x.com/a/c.json");
+        assert_eq!(resolve("http://x.com/a/b.json", "#/d"), "http://x.com/a/b.json#/d");
+        assert_eq!(resolve("http://x.com/a/b.json", "../c.json#x"), "http://x.com/c.json#x");
         assert_eq!(resolve("", "#/definitions/a"), "#/definitions/a");
         assert_eq!(resolve("http://x.com", "y.json"), "http://x.com/y.json");
     }
@@ -424,15 +349,9 @@ mod tests {
         let base = &index.root_base;
         let t = |r: &str| index.resolve(&schema, base, r).map(|t| t.pointer);
         assert_eq!(t("a.json").unwrap(), "/definitions/a");
-        assert_eq!(
-            t("a.json#/definitions/b").unwrap(),
-            "/definitions/a/definitions/b"
-        );
+        assert_eq!(t("a.json#/definitions/b").unwrap(), "/definitions/a/definitions/b");
         assert_eq!(t("#cee").unwrap(), "/definitions/c");
-        assert_eq!(
-            t("#/definitions/d~0~1e%20f").unwrap(),
-            "/definitions/d~0~1e f"
-        );
+        assert_eq!(t("#/definitions/d~0~1e%20f").unwrap(), "/definitions/d~0~1e f");
         assert!(t("other.json").is_err());
         assert!(t("#/definitions/nope").is_err());
     }

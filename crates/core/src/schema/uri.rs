@@ -70,10 +70,7 @@ impl Flavor {
 
     /// Hierarchical part, query and fragment after the scheme (or from the start of a relative reference).
     fn rest(self, b: &[u8], hier_required: bool) -> bool {
-        let h = b
-            .iter()
-            .position(|&c| c == b'?' || c == b'#')
-            .unwrap_or(b.len());
+        let h = b.iter().position(|&c| c == b'?' || c == b'#').unwrap_or(b.len());
         let (hier, mut tail) = b.split_at(h);
         if hier.is_empty() {
             if hier_required {
@@ -96,11 +93,8 @@ impl Flavor {
     }
 
     fn hier(self, b: &[u8]) -> bool {
-        let with_authority = |skip: usize| {
-            b.len() >= skip
-                && b[..skip].iter().all(|&c| c == b'/')
-                && self.authority_path(&b[skip..])
-        };
+        let with_authority =
+            |skip: usize| b.len() >= skip && b[..skip].iter().all(|&c| c == b'/') && self.authority_path(&b[skip..]);
         let rooted = b[0] == b'/' && b.get(1) != Some(&b'/') && self.path(b);
         let rootless = b[0] != b'/' && self.path(b);
         rootless || rooted || with_authority(1) || with_authority(2)
@@ -114,9 +108,7 @@ impl Flavor {
     fn authority(self, b: &[u8]) -> bool {
         let host_port = match b.iter().position(|&c| c == b'@') {
             Some(at) => {
-                let userinfo_ok = all_chars(&b[..at], |c| {
-                    is_unreserved(c) || is_sub_delim(c) || c == b':'
-                });
+                let userinfo_ok = all_chars(&b[..at], |c| is_unreserved(c) || is_sub_delim(c) || c == b':');
                 if !userinfo_ok {
                     return false;
                 }
@@ -133,10 +125,7 @@ impl Flavor {
             }
             &inner[close + 1..]
         } else {
-            let end = host_port
-                .iter()
-                .position(|&c| c == b':')
-                .unwrap_or(host_port.len());
+            let end = host_port.iter().position(|&c| c == b':').unwrap_or(host_port.len());
             if !self.reg_name(&host_port[..end]) {
                 return false;
             }
@@ -156,9 +145,7 @@ fn ip_literal(b: &[u8]) -> bool {
         return hex > 0
             && rest.get(hex) == Some(&b'.')
             && rest.len() > hex + 1
-            && rest[hex + 1..]
-                .iter()
-                .all(|&c| is_unreserved(c) || is_sub_delim(c) || c == b':');
+            && rest[hex + 1..].iter().all(|&c| is_unreserved(c) || is_sub_delim(c) || c == b':');
     }
     std::str::from_utf8(b).is_ok_and(|s| is_ipv6(s, true))
 }
@@ -168,10 +155,7 @@ fn scheme_end(b: &[u8]) -> Option<usize> {
     if !b.first()?.is_ascii_alphabetic() {
         return None;
     }
-    let n = b
-        .iter()
-        .take_while(|c| c.is_ascii_alphanumeric() || b"+-.".contains(c))
-        .count();
+    let n = b.iter().take_while(|c| c.is_ascii_alphanumeric() || b"+-.".contains(c)).count();
     (b.get(n) == Some(&b':')).then_some(n)
 }
 
@@ -185,8 +169,7 @@ pub(crate) fn is_uri(s: &str) -> bool {
 pub(crate) fn is_uri_reference(s: &str) -> bool {
     let b = s.as_bytes();
     let flavor = Flavor { quote: true };
-    s.is_ascii()
-        && (scheme_end(b).is_some_and(|i| flavor.rest(&b[i + 1..], false)) || flavor.rest(b, false))
+    s.is_ascii() && (scheme_end(b).is_some_and(|i| flavor.rest(&b[i + 1..], false)) || flavor.rest(b, false))
 }
 
 /// RFC 3986 `h16`: one to four hex digits.
@@ -318,9 +301,7 @@ fn is_url_domain(host: &str) -> bool {
         return false;
     };
     let tld_ok = tld.chars().count() >= 2
-        && tld
-            .chars()
-            .all(|c| c.is_ascii_alphabetic() || ('\u{a1}'..='\u{ffff}').contains(&c));
+        && tld.chars().all(|c| c.is_ascii_alphabetic() || ('\u{a1}'..='\u{ffff}').contains(&c));
     tld_ok && labels.split('.').all(is_url_label)
 }
 
@@ -331,21 +312,11 @@ fn is_url_ipv4(host: &str) -> bool {
         return false;
     };
     let num = |s: &str| -> Option<u32> {
-        (!s.is_empty() && s.len() <= 3 && s.bytes().all(|c| c.is_ascii_digit()))
-            .then(|| s.parse().ok())
-            .flatten()
+        (!s.is_empty() && s.len() <= 3 && s.bytes().all(|c| c.is_ascii_digit())).then(|| s.parse().ok()).flatten()
     };
     let no_leading_zero = |s: &str| !s.starts_with('0');
     let first = num(a).is_some_and(|v| (1..=223).contains(&v)) && no_leading_zero(a);
-    let middle = |s: &str| {
-        num(s).is_some_and(|v| {
-            if s.len() == 3 {
-                (100..=255).contains(&v)
-            } else {
-                true
-            }
-        })
-    };
+    let middle = |s: &str| num(s).is_some_and(|v| if s.len() == 3 { (100..=255).contains(&v) } else { true });
     let last = num(d).is_some_and(|v| (1..=254).contains(&v)) && no_leading_zero(d);
     let private = a == "10"
         || a == "127"
@@ -362,11 +333,7 @@ pub(crate) fn is_url(s: &str) -> bool {
     let prefix_len = ["http://", "https://", "ftp://", "httpſ://"]
         .iter()
         .find(|p| lower.starts_with(*p))
-        .map(|p| {
-            s.char_indices()
-                .nth(p.chars().count())
-                .map_or(s.len(), |(i, _)| i)
-        });
+        .map(|p| s.char_indices().nth(p.chars().count()).map_or(s.len(), |(i, _)| i));
     let Some(start) = prefix_len else {
         return false;
     };
@@ -421,25 +388,10 @@ mod tests {
 
     #[test]
     fn ipv6_forms() {
-        for ok in [
-            "::",
-            "::1",
-            "1::",
-            "1:2:3:4:5:6:7:8",
-            "1:2:3:4:5:6:1.2.3.4",
-            "::ffff:1.2.3.4",
-            "1:2:3:4:5:6:7::",
-        ] {
+        for ok in ["::", "::1", "1::", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:1.2.3.4", "::ffff:1.2.3.4", "1:2:3:4:5:6:7::"] {
             assert!(is_ipv6(ok, false), "{ok}");
         }
-        for bad in [
-            ":::",
-            "1:2:3:4:5:6:7:8:9",
-            "1::2::3",
-            "1:2:3:4:5:6::1.2.3.4",
-            "::01.2.3.4",
-            "12345::",
-        ] {
+        for bad in [":::", "1:2:3:4:5:6:7:8:9", "1::2::3", "1:2:3:4:5:6::1.2.3.4", "::01.2.3.4", "12345::"] {
             assert!(!is_ipv6(bad, false), "{bad}");
         }
     }
@@ -452,9 +404,7 @@ mod tests {
         assert!(!is_url("http://10.0.0.1"));
         assert!(!is_url("http://localhost"));
         assert!(!is_url("mailto:a@b.c"));
-        assert!(is_uri_template(
-            "http://example.com/{user}/{+path*}{?q,lang:2}"
-        ));
+        assert!(is_uri_template("http://example.com/{user}/{+path*}{?q,lang:2}"));
         assert!(!is_uri_template("{}"));
         assert!(!is_uri_template("a b"));
     }

@@ -27,41 +27,24 @@ const RECORDED_HEADERS: [&str; 10] = [
 ];
 
 pub fn cases() -> Vec<Value> {
-    serde_json::from_str::<Value>(CASES)
-        .expect("cases.json")
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+    serde_json::from_str::<Value>(CASES).expect("cases.json").as_array().cloned().unwrap_or_default()
 }
 
 pub fn expected(id: &str) -> Value {
     let all: Value = serde_json::from_str(EXPECTED).expect("expected.json");
-    all["cases"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["id"] == id)
-        .cloned()
-        .unwrap_or(Value::Null)
+    all["cases"].as_array().into_iter().flatten().find(|c| c["id"] == id).cloned().unwrap_or(Value::Null)
 }
 
 pub fn accepted(id: &str) -> Option<Vec<Value>> {
     let all: Value = serde_json::from_str(DEVIATIONS).expect("deviations.json");
-    all["cases"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["id"] == id)
-        .and_then(|d| d["accept"].as_array().cloned())
+    all["cases"].as_array().into_iter().flatten().find(|c| c["id"] == id).and_then(|d| d["accept"].as_array().cloned())
 }
 
 fn encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => out.push(b as char),
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -74,13 +57,7 @@ pub fn query(case: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Object(map) => map
             .iter()
-            .map(|(k, v)| {
-                format!(
-                    "{}={}",
-                    encode(k),
-                    encode(v.as_str().unwrap_or(&v.to_string()))
-                )
-            })
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v.as_str().unwrap_or(&v.to_string()))))
             .collect::<Vec<_>>()
             .join("&"),
         _ => String::new(),
@@ -95,40 +72,25 @@ fn signed_text(case: &Value, text: Option<&str>, content_type: Option<&str>) -> 
     let Some(text) = text else {
         return "undefined".into();
     };
-    let media = content_type
-        .unwrap_or("")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let media = content_type.unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if media != "application/json" {
         return "undefined".into();
     }
     if text.is_empty() {
         return "{}".into();
     }
-    serde_json::from_str::<Value>(text)
-        .map(|v| json::stringify(&v))
-        .unwrap_or_else(|_| "{}".into())
+    serde_json::from_str::<Value>(text).map(|v| json::stringify(&v)).unwrap_or_else(|_| "{}".into())
 }
 
 pub fn signature(case: &Value, text: Option<&str>, content_type: Option<&str>) -> Option<String> {
     let default = json!({"mode": "valid"});
-    let sign = if case["sign"].is_object() {
-        &case["sign"]
-    } else {
-        &default
-    };
+    let sign = if case["sign"].is_object() { &case["sign"] } else { &default };
     match sign["mode"].as_str() {
         Some("none") => return None,
         Some("header") => return sign["value"].as_str().map(String::from),
         _ => {}
     }
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0);
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
     let mut t = now + sign["tOffsetMs"].as_i64().unwrap_or(0);
     if sign["tUnit"] == "s" {
         t /= 1000;
@@ -141,9 +103,7 @@ pub fn signature(case: &Value, text: Option<&str>, content_type: Option<&str>) -
         signed_text(case, text, content_type)
     };
     let secret = sign["secret"].as_str().unwrap_or(SECRET);
-    let v1 = Signer::new(secret)
-        .hex(&t.to_string(), payload.as_bytes())
-        .unwrap_or_default();
+    let v1 = Signer::new(secret).hex(&t.to_string(), payload.as_bytes()).unwrap_or_default();
     Some(match sign["transform"].as_str() {
         None => format!("t={t},v1={v1}"),
         Some("drop-v1") => format!("t={t}"),
@@ -181,33 +141,19 @@ pub fn send(base_url: &str, case: &Value) -> Value {
             }
         }
     }
-    let content_type = headers
-        .get("content-type")
-        .and_then(Value::as_str)
-        .map(String::from);
+    let content_type = headers.get("content-type").and_then(Value::as_str).map(String::from);
     if let Some(sig) = signature(case, text.as_deref(), content_type.as_deref()) {
         headers.insert("novu-signature".into(), json!(sig));
     }
     let q = query(case);
-    let url = if q.is_empty() {
-        base_url.to_string()
-    } else {
-        format!("{base_url}?{q}")
-    };
-    let mut builder = ureq::http::Request::builder()
-        .method(case["method"].as_str().unwrap_or("GET"))
-        .uri(&url);
+    let url = if q.is_empty() { base_url.to_string() } else { format!("{base_url}?{q}") };
+    let mut builder = ureq::http::Request::builder().method(case["method"].as_str().unwrap_or("GET")).uri(&url);
     for (k, v) in &headers {
         builder = builder.header(k.as_str(), v.as_str().unwrap_or(""));
     }
-    let request = builder
-        .body(text.clone().unwrap_or_default().into_bytes())
-        .expect("request builds");
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .allow_non_standard_methods(true)
-        .build()
-        .into();
+    let request = builder.body(text.clone().unwrap_or_default().into_bytes()).expect("request builds");
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().http_status_as_error(false).allow_non_standard_methods(true).build().into();
     let mut response = agent.run(request).expect("the bridge answers");
     let status = response.status().as_u16();
     let mut got_headers = Map::new();
@@ -240,23 +186,17 @@ fn type_of(v: &Value) -> &'static str {
 }
 
 fn is_error_code(s: &str) -> bool {
-    s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-        && s.chars().all(|c| c.is_ascii_alphanumeric())
+    s.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && s.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 fn compare_value(path: &str, e: &Value, a: &Value, volatile: &[String], out: &mut Vec<String>) {
     let key = &path[path.rfind(['.', '[']).map(|i| i + 1).unwrap_or(0)..];
-    let type_only = [
-        "body.metadata.duration",
-        "body.sdkVersion",
-        "body.frameworkVersion",
-    ]
-    .contains(&path)
+    let type_only = ["body.metadata.duration", "body.sdkVersion", "body.frameworkVersion"].contains(&path)
         || key == "stack"
         || (key == "code" && e.as_str().is_some_and(|s| !is_error_code(s)))
-        || volatile.iter().any(|v| {
-            path == v || path.starts_with(&format!("{v}.")) || path.starts_with(&format!("{v}["))
-        });
+        || volatile
+            .iter()
+            .any(|v| path == v || path.starts_with(&format!("{v}.")) || path.starts_with(&format!("{v}[")));
     if type_only {
         if type_of(e) != type_of(a) {
             out.push(format!("{path}: type {} != {}", type_of(e), type_of(a)));
@@ -275,9 +215,7 @@ fn compare_value(path: &str, e: &Value, a: &Value, volatile: &[String], out: &mu
         (Value::Object(x), Value::Object(y)) => {
             for (k, v) in x {
                 match y.get(k) {
-                    None if k != "stack" => {
-                        out.push(format!("{path}.{k}: missing in actual (expected {v})"))
-                    }
+                    None if k != "stack" => out.push(format!("{path}.{k}: missing in actual (expected {v})")),
                     None => {}
                     Some(w) => compare_value(&format!("{path}.{k}"), v, w, volatile, out),
                 }
@@ -288,9 +226,7 @@ fn compare_value(path: &str, e: &Value, a: &Value, volatile: &[String], out: &mu
                 }
             }
         }
-        _ if type_of(e) != type_of(a) || e != a => {
-            out.push(format!("{path}: expected {e}, got {a}"))
-        }
+        _ if type_of(e) != type_of(a) || e != a => out.push(format!("{path}: expected {e}, got {a}")),
         _ => {}
     }
 }
@@ -300,22 +236,16 @@ pub fn compare(exp: &Value, act: &Value, accepted: Option<Vec<Value>>) -> Vec<St
     let mut out = Vec::new();
     if let Some(accepted) = accepted {
         let code = act["body"]["code"].as_str();
-        let ok = accepted.iter().any(|x| {
-            x["status"] == act["status"] && (x["code"].is_null() || x["code"].as_str() == code)
-        });
+        let ok = accepted
+            .iter()
+            .any(|x| x["status"] == act["status"] && (x["code"].is_null() || x["code"].as_str() == code));
         if !ok {
-            out.push(format!(
-                "deviation: got {} {code:?}, accepted {accepted:?}",
-                act["status"]
-            ));
+            out.push(format!("deviation: got {} {code:?}, accepted {accepted:?}", act["status"]));
         }
         return out;
     }
     if exp["status"] != act["status"] {
-        out.push(format!(
-            "status: expected {}, got {}",
-            exp["status"], act["status"]
-        ));
+        out.push(format!("status: expected {}, got {}", exp["status"], act["status"]));
     }
     if exp["compare"] == "status" {
         return out;
@@ -329,40 +259,23 @@ pub fn compare(exp: &Value, act: &Value, accepted: Option<Vec<Value>>) -> Vec<St
             (None, Some(a)) => out.push(format!("headers.{name}: unexpected ({a})")),
             (Some(e), None) => out.push(format!("headers.{name}: missing (expected {e})")),
             (Some(_), Some(_))
-                if ["user-agent", "novu-framework-sdk", "novu-framework-server"]
-                    .contains(&name.as_str()) => {}
+                if ["user-agent", "novu-framework-sdk", "novu-framework-server"].contains(&name.as_str()) => {}
             (Some(e), Some(a)) if name == "content-type" => {
-                let media = |v: &Value| {
-                    v.as_str()
-                        .unwrap_or("")
-                        .split(';')
-                        .next()
-                        .unwrap_or("")
-                        .trim()
-                        .to_ascii_lowercase()
-                };
+                let media =
+                    |v: &Value| v.as_str().unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
                 if media(e) != media(a) {
                     out.push(format!("headers.content-type: expected {e}, got {a}"));
                 }
             }
-            (Some(e), Some(a)) if e != a => {
-                out.push(format!("headers.{name}: expected {e}, got {a}"))
-            }
+            (Some(e), Some(a)) if e != a => out.push(format!("headers.{name}: expected {e}, got {a}")),
             _ => {}
         }
     }
     if exp["bodyType"] != act["bodyType"] {
-        out.push(format!(
-            "bodyType: expected {}, got {}",
-            exp["bodyType"], act["bodyType"]
-        ));
+        out.push(format!("bodyType: expected {}, got {}", exp["bodyType"], act["bodyType"]));
     }
-    let volatile: Vec<String> = exp["volatile"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v.as_str().map(String::from))
-        .collect();
+    let volatile: Vec<String> =
+        exp["volatile"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(String::from)).collect();
     compare_value("body", &exp["body"], &act["body"], &volatile, &mut out);
     out
 }

@@ -42,37 +42,25 @@ pub fn workflows() -> Vec<Workflow> {
     let payload = |wf: &str| s[wf]["payloadSchema"].clone();
 
     let welcome = {
-        let (inbox, email, sms) = (
-            controls("welcome", "inbox"),
-            controls("welcome", "welcome-email"),
-            controls("welcome", "sms"),
-        );
+        let (inbox, email, sms) =
+            (controls("welcome", "inbox"), controls("welcome", "welcome-email"), controls("welcome", "sms"));
         Workflow::builder("welcome")
             .payload_schema(payload("welcome"))
             .build(move |step| {
-                step.in_app(
-                    "inbox",
-                    StepOptions::new().control_schema(inbox.clone()),
-                    |c| {
-                        let mut out = pick(c, &["subject", "body"]);
-                        if truthy(&c["actionUrl"]) {
-                            out["primaryAction"] =
-                                json!({"label": "Open", "redirect": {"url": c["actionUrl"]}});
-                        }
-                        if truthy(&c["data"]) {
-                            out["data"] = c["data"].clone();
-                        }
-                        Ok(out)
-                    },
-                )?;
-                step.email(
-                    "welcome-email",
-                    StepOptions::new().control_schema(email.clone()),
-                    |c| Ok(pick(c, &["subject", "body"])),
-                )?;
-                let options = StepOptions::new()
-                    .control_schema(sms.clone())
-                    .skip(|c| c["enabled"] == json!(false));
+                step.in_app("inbox", StepOptions::new().control_schema(inbox.clone()), |c| {
+                    let mut out = pick(c, &["subject", "body"]);
+                    if truthy(&c["actionUrl"]) {
+                        out["primaryAction"] = json!({"label": "Open", "redirect": {"url": c["actionUrl"]}});
+                    }
+                    if truthy(&c["data"]) {
+                        out["data"] = c["data"].clone();
+                    }
+                    Ok(out)
+                })?;
+                step.email("welcome-email", StepOptions::new().control_schema(email.clone()), |c| {
+                    Ok(pick(c, &["subject", "body"]))
+                })?;
+                let options = StepOptions::new().control_schema(sms.clone()).skip(|c| c["enabled"] == json!(false));
                 step.sms("sms", options, |c| Ok(pick(c, &["body"])))?;
                 Ok(())
             })
@@ -80,10 +68,7 @@ pub fn workflows() -> Vec<Workflow> {
     };
 
     let digest_flow = {
-        let (collect, summary) = (
-            controls("digest-flow", "collect"),
-            controls("digest-flow", "summary"),
-        );
+        let (collect, summary) = (controls("digest-flow", "collect"), controls("digest-flow", "summary"));
         Workflow::builder("digest-flow")
             .payload_schema(payload("digest-flow"))
             .build(move |step| {
@@ -104,10 +89,7 @@ pub fn workflows() -> Vec<Workflow> {
     };
 
     let delay_then_push = {
-        let (push, chat) = (
-            controls("delay-then-push", "push"),
-            controls("delay-then-push", "chat"),
-        );
+        let (push, chat) = (controls("delay-then-push", "push"), controls("delay-then-push", "chat"));
         Workflow::builder("delay-then-push")
             .payload_schema(payload("delay-then-push"))
             .build(move |step| {
@@ -129,10 +111,8 @@ pub fn workflows() -> Vec<Workflow> {
     };
 
     let custom_step = {
-        let (output, notify) = (
-            s["custom-step"]["steps"]["compute"]["outputSchema"].clone(),
-            controls("custom-step", "notify"),
-        );
+        let (output, notify) =
+            (s["custom-step"]["steps"]["compute"]["outputSchema"].clone(), controls("custom-step", "notify"));
         Workflow::builder("custom-step")
             .payload_schema(payload("custom-step"))
             .build(move |step| {
@@ -164,11 +144,7 @@ pub fn workflows() -> Vec<Workflow> {
         Workflow::builder("strict-payload")
             .payload_schema(payload("strict-payload"))
             .build(move |step| {
-                step.sms(
-                    "notify",
-                    StepOptions::new().control_schema(notify.clone()),
-                    |c| Ok(pick(c, &["body"])),
-                )?;
+                step.sms("notify", StepOptions::new().control_schema(notify.clone()), |c| Ok(pick(c, &["body"])))?;
                 Ok(())
             })
             .expect("strict-payload is valid")
@@ -178,10 +154,7 @@ pub fn workflows() -> Vec<Workflow> {
         .payload_schema(payload("throwing"))
         .build(|step| {
             step.sms("explode", StepOptions::new(), |_| {
-                Err(UserError::Exception {
-                    message: "boom".into(),
-                    stack: None,
-                })
+                Err(UserError::Exception { message: "boom".into(), stack: None })
             })?;
             Ok(())
         })
@@ -190,12 +163,8 @@ pub fn workflows() -> Vec<Workflow> {
     let prefs = {
         let email = controls("prefs", "email");
         let o = &s["prefs"]["options"];
-        let tags: Vec<String> = o["tags"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|t| t.as_str().map(String::from))
-            .collect();
+        let tags: Vec<String> =
+            o["tags"].as_array().into_iter().flatten().filter_map(|t| t.as_str().map(String::from)).collect();
         Workflow::builder("prefs")
             .payload_schema(payload("prefs"))
             .name(o["name"].as_str().unwrap_or_default())
@@ -206,11 +175,9 @@ pub fn workflows() -> Vec<Workflow> {
             .build(move |step| {
                 let invoice = text(&step.payload()["invoiceId"]);
                 let body = format!("<p>Invoice {invoice} is ready.</p>");
-                step.email(
-                    "email",
-                    StepOptions::new().control_schema(email.clone()),
-                    move |c| Ok(json!({"subject": c["subject"], "body": body})),
-                )?;
+                step.email("email", StepOptions::new().control_schema(email.clone()), move |c| {
+                    Ok(json!({"subject": c["subject"], "body": body}))
+                })?;
                 step.in_app("in-app", StepOptions::new(), move |_| {
                     Ok(json!({"body": format!("Invoice {invoice} is ready.")}))
                 })?;
@@ -219,13 +186,5 @@ pub fn workflows() -> Vec<Workflow> {
             .expect("prefs is valid")
     };
 
-    vec![
-        welcome,
-        digest_flow,
-        delay_then_push,
-        custom_step,
-        strict_payload,
-        throwing,
-        prefs,
-    ]
+    vec![welcome, digest_flow, delay_then_push, custom_step, strict_payload, throwing, prefs]
 }

@@ -16,21 +16,14 @@ use crate::liquid::jsnum::{relative_index, to_integer};
 use crate::liquid::props::{Key, get_prop, items, to_array, to_enumerable};
 use crate::liquid::render::{Root, Session, js_add};
 use crate::liquid::tokenizer::Cursor;
-use crate::liquid::value::{
-    Drop, Val, joined_len, js_number, js_string, liquid_string, push_joined,
-};
+use crate::liquid::value::{Drop, Val, joined_len, js_number, js_string, liquid_string, push_joined};
 
 /// A computed array, or an error when it would nest too deeply.
 pub(crate) fn make_array<'a>(items: Vec<Val<'a>>) -> Result<Val<'a>> {
     Val::array(items).ok_or_else(|| LiquidError::render("value nested too deeply"))
 }
 
-pub(super) fn apply<'a>(
-    s: &mut Session<'a>,
-    id: FilterId,
-    v: Val<'a>,
-    a: &Args<'a>,
-) -> Result<Val<'a>> {
+pub(super) fn apply<'a>(s: &mut Session<'a>, id: FilterId, v: Val<'a>, a: &Args<'a>) -> Result<Val<'a>> {
     match id {
         FilterId::Join => join(s, &v, a),
         FilterId::First => Ok(first_last(&v, true)),
@@ -53,30 +46,18 @@ pub(super) fn apply<'a>(
             let path = liquid_string(&prop).into_owned();
             let mut total = 0.0;
             for item in &list {
-                let x = if prop.js_truthy() {
-                    js_number(&read_path(item, &path))
-                } else {
-                    js_number(item)
-                };
+                let x = if prop.js_truthy() { js_number(&read_path(item, &path)) } else { js_number(item) };
                 total += if x.is_nan() { 0.0 } else { x };
             }
             Ok(Val::Num(total))
         }
         FilterId::Compact => {
             let list = to_array(&v);
-            make_array(
-                list.into_iter()
-                    .filter(|x| !x.to_value().is_nil())
-                    .collect(),
-            )
+            make_array(list.into_iter().filter(|x| !x.to_value().is_nil()).collect())
         }
         FilterId::Concat | FilterId::Push => {
             let mut list = to_array(&v);
-            let rhs = if id == FilterId::Push {
-                vec![a.at(0)]
-            } else {
-                a.given(0).map(to_array).unwrap_or_default()
-            };
+            let rhs = if id == FilterId::Push { vec![a.at(0)] } else { a.given(0).map(to_array).unwrap_or_default() };
             list.extend(rhs);
             make_array(list)
         }
@@ -118,8 +99,7 @@ pub(super) fn apply<'a>(
             let keep = id == FilterId::WhereExp;
             let mut out = Vec::new();
             for item in list {
-                let value =
-                    s.with_item(&name, item.clone(), |s| s.eval_filtered(&exp, Root::Scopes))?;
+                let value = s.with_item(&name, item.clone(), |s| s.eval_filtered(&exp, Root::Scopes))?;
                 if matches!(value, Val::Bool(b) if b == keep) {
                     out.push(item);
                 }
@@ -143,11 +123,7 @@ pub(super) fn apply<'a>(
         FilterId::Uniq => {
             let list = to_array(&v);
             let mut seen = HashSet::new();
-            make_array(
-                list.into_iter()
-                    .filter(|x| seen.insert(identity(x)))
-                    .collect(),
-            )
+            make_array(list.into_iter().filter(|x| seen.insert(identity(x))).collect())
         }
         _ => sample(&v, a),
     }
@@ -156,11 +132,7 @@ pub(super) fn apply<'a>(
 fn join<'a>(s: &mut Session<'a>, v: &Val<'a>, a: &Args<'a>) -> Result<Val<'a>> {
     let list = make_array(to_array(&v.to_value()))?;
     let sep_arg = a.at(0).to_value();
-    let sep = if sep_arg.is_nil() {
-        " ".into()
-    } else {
-        liquid_string(&sep_arg).into_owned()
-    };
+    let sep = if sep_arg.is_nil() { " ".into() } else { liquid_string(&sep_arg).into_owned() };
     s.check_string(joined_len(&list, &sep))?;
     let mut out = String::new();
     push_joined(&mut out, &list, &sep);
@@ -186,8 +158,7 @@ fn first_last<'a>(v: &Val<'a>, first: bool) -> Val<'a> {
             Some(Value::Number(n)) => {
                 let len = crate::json::as_f64(n);
                 let idx = if first { 0.0 } else { len - 1.0 };
-                map.get(&crate::json::f64_text(idx))
-                    .map_or(Val::Undef, Val::from_json)
+                map.get(&crate::json::f64_text(idx)).map_or(Val::Undef, Val::from_json)
             }
             _ => Val::str(""),
         },
@@ -247,27 +218,16 @@ fn sort<'a>(s: &mut Session<'a>, v: &Val<'a>, a: &Args<'a>, natural: bool) -> Re
     let mut keyed: Vec<(Val<'a>, Val<'a>)> = list
         .into_iter()
         .map(|item| {
-            let key = if prop.js_truthy() {
-                read_path(&item, &path)
-            } else {
-                item.clone()
-            };
+            let key = if prop.js_truthy() { read_path(&item, &path) } else { item.clone() };
             (item, key)
         })
         .collect();
     // Comparisons: about n·log n of them, each reading the keys.
     let log = (usize::BITS - keyed.len().leading_zeros()) as usize;
-    let key_bytes: usize = keyed
-        .iter()
-        .map(|(_, k)| k.as_str().map_or(0, str::len))
-        .sum();
+    let key_bytes: usize = keyed.iter().map(|(_, k)| k.as_str().map_or(0, str::len)).sum();
     s.charge_items(keyed.len().saturating_mul(log))?;
     s.charge_bytes(key_bytes.saturating_mul(log))?;
-    let cmp = if natural {
-        natural_compare
-    } else {
-        ordered_compare
-    };
+    let cmp = if natural { natural_compare } else { ordered_compare };
     js_sort(&mut keyed, |x, y| cmp(&x.1, &y.1));
     make_array(keyed.into_iter().map(|(item, _)| item).collect())
 }
@@ -339,11 +299,7 @@ fn slice<'a>(v: &Val<'a>, a: &Args<'a>) -> Result<Val<'a>> {
         return make_array(Vec::new());
     }
     let length = a.given(1).cloned().unwrap_or(Val::Num(1.0));
-    let text = if v.is_array() {
-        None
-    } else {
-        Some(liquid_string(&v).into_owned())
-    };
+    let text = if v.is_array() { None } else { Some(liquid_string(&v).into_owned()) };
     let count = match &text {
         Some(t) => t.chars().count(),
         None => v.array_len().unwrap_or(0),
@@ -369,17 +325,9 @@ fn slice<'a>(v: &Val<'a>, a: &Args<'a>) -> Result<Val<'a>> {
         Some(text) => {
             // advanceCodePoints steps while `i < n`: fractions round up, NaN means none.
             let steps = |n: f64| {
-                if n > 0.0 {
-                    n.ceil().min(usize::MAX as f64) as usize
-                } else {
-                    0
-                }
+                if n > 0.0 { n.ceil().min(usize::MAX as f64) as usize } else { 0 }
             };
-            let out: String = text
-                .chars()
-                .skip(steps(js_number(&begin)))
-                .take(steps(js_number(&length)))
-                .collect();
+            let out: String = text.chars().skip(steps(js_number(&begin))).take(steps(js_number(&length))).collect();
             Ok(Val::str(out))
         }
     }
@@ -406,11 +354,7 @@ fn eval_on_item<'a>(s: &mut Session<'a>, token: Option<&Token>, item: &Val<'a>) 
 
 /// liquidjs `matches`: truthiness when no value is expected, equality otherwise.
 fn matches(value: &Val<'_>, expected: &Val<'_>) -> bool {
-    if matches!(expected, Val::Undef) {
-        value.is_truthy()
-    } else {
-        equals(value, expected)
-    }
+    if matches!(expected, Val::Undef) { value.is_truthy() } else { equals(value, expected) }
 }
 
 fn search<'a>(s: &mut Session<'a>, v: &Val<'a>, a: &Args<'a>) -> Result<Option<(usize, Val<'a>)>> {
@@ -426,11 +370,7 @@ fn search<'a>(s: &mut Session<'a>, v: &Val<'a>, a: &Args<'a>) -> Result<Option<(
     Ok(None)
 }
 
-fn search_exp<'a>(
-    s: &mut Session<'a>,
-    v: &Val<'a>,
-    a: &Args<'a>,
-) -> Result<Option<(usize, Val<'a>)>> {
+fn search_exp<'a>(s: &mut Session<'a>, v: &Val<'a>, a: &Args<'a>) -> Result<Option<(usize, Val<'a>)>> {
     let name: Arc<str> = Arc::from(js_string(&a.at(0)).as_ref());
     let exp = expression(&a.at(1))?;
     let list = to_array(v);
@@ -457,19 +397,13 @@ fn group_by<'a>(s: &mut Session<'a>, v: &Val<'a>, a: &Args<'a>, with_exp: bool) 
     let mut groups: Vec<(Val<'a>, Vec<Val<'a>>)> = Vec::new();
     let mut index: HashMap<Identity, usize> = HashMap::new();
     let (token, exp, name) = if with_exp {
-        (
-            None,
-            Some(expression(&a.at(1))?),
-            Arc::<str>::from(js_string(&a.at(0)).as_ref()),
-        )
+        (None, Some(expression(&a.at(1))?), Arc::<str>::from(js_string(&a.at(0)).as_ref()))
     } else {
         (scope_token(&a.at(0))?, None, Arc::<str>::from(""))
     };
     for item in list {
         let key = match &exp {
-            Some(exp) => {
-                s.with_item(&name, item.clone(), |s| s.eval_filtered(exp, Root::Scopes))?
-            }
+            Some(exp) => s.with_item(&name, item.clone(), |s| s.eval_filtered(exp, Root::Scopes))?,
             None => eval_on_item(s, token.as_ref(), &item)?,
         };
         match index.entry(identity(&key)) {
@@ -533,18 +467,11 @@ fn sample<'a>(v: &Val<'a>, a: &Args<'a>) -> Result<Val<'a>> {
     if v.is_nil() {
         return make_array(Vec::new());
     }
-    let mut list: Vec<Val<'a>> = if v.is_array() {
-        items(&v)
-    } else {
-        liquid_string(&v)
-            .chars()
-            .map(|c| Val::str(c.to_string()))
-            .collect()
-    };
-    let mut seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0x9e37_79b9, |d| d.as_nanos() as u64)
-        | 1;
+    let mut list: Vec<Val<'a>> =
+        if v.is_array() { items(&v) } else { liquid_string(&v).chars().map(|c| Val::str(c.to_string())).collect() };
+    let mut seed =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0x9e37_79b9, |d| d.as_nanos() as u64)
+            | 1;
     for i in (1..list.len()).rev() {
         seed ^= seed << 13;
         seed ^= seed >> 7;
@@ -574,12 +501,6 @@ mod tests {
         assert_eq!(big, (0..200).collect::<Vec<_>>());
         // An inconsistent comparison must not panic.
         let mut odd: Vec<i32> = (0..100).collect();
-        js_sort(&mut odd, |a, b| {
-            if (a + b) % 3 == 0 {
-                Ordering::Less
-            } else {
-                Ordering::Greater
-            }
-        });
+        js_sort(&mut odd, |a, b| if (a + b) % 3 == 0 { Ordering::Less } else { Ordering::Greater });
     }
 }

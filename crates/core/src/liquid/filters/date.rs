@@ -31,9 +31,7 @@ impl LiquidDate {
 }
 
 fn now_ms() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_millis() as f64)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_millis() as f64)
 }
 
 /// `new Date(init)` for the values liquidjs passes.
@@ -49,15 +47,8 @@ fn js_date_value(v: &Val<'_>) -> f64 {
 fn zone_offset(name: &str, t: f64) -> Result<f64> {
     let tz = Tz::from_str(name)
         .ok()
-        .or_else(|| {
-            chrono_tz::TZ_VARIANTS
-                .iter()
-                .copied()
-                .find(|z| z.name().eq_ignore_ascii_case(name))
-        })
-        .ok_or_else(|| {
-            LiquidError::render(format!("RangeError: Invalid time zone specified: {name}"))
-        })?;
+        .or_else(|| chrono_tz::TZ_VARIANTS.iter().copied().find(|z| z.name().eq_ignore_ascii_case(name)))
+        .ok_or_else(|| LiquidError::render(format!("RangeError: Invalid time zone specified: {name}")))?;
     if t.is_nan() {
         return Ok(f64::NAN);
     }
@@ -65,10 +56,7 @@ fn zone_offset(name: &str, t: f64) -> Result<f64> {
     let Some(instant) = chrono::DateTime::from_timestamp(secs, 0) else {
         return Ok(f64::NAN);
     };
-    let offset = tz
-        .offset_from_utc_datetime(&instant.naive_utc())
-        .fix()
-        .local_minus_utc();
+    let offset = tz.offset_from_utc_datetime(&instant.naive_utc()).fix().local_minus_utc();
     Ok(-f64::from(offset) / 60.0)
 }
 
@@ -88,30 +76,17 @@ fn parse_date(v: &Val<'_>, zone: &Val<'_>) -> Result<Option<LiquidDate>> {
     };
     let (offset, name) = match zone {
         Val::Undef | Val::Null => (0.0, None),
-        Val::Str(s) => (
-            zone_offset(s.as_str(), value)?,
-            Some(s.as_str().to_string()),
-        ),
+        Val::Str(s) => (zone_offset(s.as_str(), value)?, Some(s.as_str().to_string())),
         z => (js_number(z), Some(String::new())),
     };
     let display = jsdate::time_clip(value - offset * 60_000.0);
     if display.is_nan() {
         return Ok(None);
     }
-    Ok(Some(LiquidDate {
-        value,
-        display,
-        offset,
-        zone: name,
-    }))
+    Ok(Some(LiquidDate { value, display, offset, zone: name }))
 }
 
-pub(super) fn apply<'a>(
-    s: &mut Session<'a>,
-    id: FilterId,
-    v: Val<'a>,
-    a: &Args<'a>,
-) -> Result<Val<'a>> {
+pub(super) fn apply<'a>(s: &mut Session<'a>, id: FilterId, v: Val<'a>, a: &Args<'a>) -> Result<Val<'a>> {
     let (format, zone) = match id {
         FilterId::Date => {
             let fmt = a.at(0).to_value();
@@ -128,11 +103,7 @@ pub(super) fn apply<'a>(
             let Some(date) = parse_date(&v, &Val::Undef)? else {
                 return Ok(v);
             };
-            let month = if id == FilterId::DateToString {
-                "%b"
-            } else {
-                "%B"
-            };
+            let month = if id == FilterId::DateToString { "%b" } else { "%B" };
             let day = date.fields().day;
             let fmt = match (a.at(0).as_str(), a.at(1).as_str()) {
                 (Some("ordinal"), Some("US")) => format!("{month} {day}%q, %Y"),
@@ -173,11 +144,7 @@ fn strftime(s: &mut Session<'_>, d: &LiquidDate, format: &str) -> Result<String>
             j += 1;
         }
         let width: String = chars[width_start..j].iter().collect();
-        if j < chars.len()
-            && matches!(chars[j], 'E' | 'O')
-            && j + 1 < chars.len()
-            && !is_line_break(chars[j + 1])
-        {
+        if j < chars.len() && matches!(chars[j], 'E' | 'O') && j + 1 < chars.len() && !is_line_break(chars[j + 1]) {
             j += 1;
         }
         let Some(&conv) = chars.get(j).filter(|c| !is_line_break(**c)) else {
@@ -238,28 +205,13 @@ fn zone_offset_text(d: &LiquidDate, colon: bool) -> String {
     let sign = if d.offset > 0.0 { '-' } else { '+' };
     let two = |x: f64| {
         let t = json::f64_text(x);
-        if t.chars().count() < 2 {
-            format!("0{t}")
-        } else {
-            t
-        }
+        if t.chars().count() < 2 { format!("0{t}") } else { t }
     };
     format!("{sign}{}{}{}", two(h), if colon { ":" } else { "" }, two(m))
 }
 
-fn convert(
-    d: &LiquidDate,
-    f: &Fields,
-    conv: char,
-    flags: &str,
-    width: &str,
-    max: usize,
-) -> Result<Option<String>> {
-    let h12 = if f.hours.is_multiple_of(12) {
-        12
-    } else {
-        f.hours % 12
-    };
+fn convert(d: &LiquidDate, f: &Fields, conv: char, flags: &str, width: &str, max: usize) -> Result<Option<String>> {
+    let h12 = if f.hours.is_multiple_of(12) { 12 } else { f.hours % 12 };
     Ok(Some(match conv {
         'a' => jsdate::day_name(f)[..3].to_string(),
         'A' => jsdate::day_name(f).to_string(),
@@ -280,9 +232,7 @@ fn convert(
                 _ => 9.0,
             };
             if w > max as f64 {
-                return Err(LiquidError::limit(format!(
-                    "string size limit exceeded (max_string_bytes = {max})"
-                )));
+                return Err(LiquidError::limit(format!("string size limit exceeded (max_string_bytes = {max})")));
             }
             let w = w as usize;
             let ms = format!("{:03}", f.millis);
@@ -326,11 +276,7 @@ fn pad(s: &mut Session<'_>, text: String, conv: char, flags: &str, width: &str) 
         'Y' => 4,
         _ => 0,
     };
-    let mut pad_char = if "aAbBceklpP".contains(conv) {
-        ' '
-    } else {
-        '0'
-    };
+    let mut pad_char = if "aAbBceklpP".contains(conv) { ' ' } else { '0' };
     let mut width = match width.parse::<f64>() {
         Ok(w) if w > 0.0 => w,
         _ => default_width as f64,
@@ -338,11 +284,7 @@ fn pad(s: &mut Session<'_>, text: String, conv: char, flags: &str, width: &str) 
     if flags.contains('^') {
         text = text.to_uppercase();
     } else if flags.contains('#') {
-        text = if text.chars().any(|c| c.is_ascii_lowercase()) {
-            text.to_uppercase()
-        } else {
-            text.to_lowercase()
-        };
+        text = if text.chars().any(|c| c.is_ascii_lowercase()) { text.to_uppercase() } else { text.to_lowercase() };
     }
     if flags.contains('_') {
         pad_char = ' ';
@@ -357,22 +299,11 @@ fn pad(s: &mut Session<'_>, text: String, conv: char, flags: &str, width: &str) 
         s.check_string((width - len) as usize)?;
     }
     let negative = pad_char == '0' && text.starts_with('-');
-    let (prefix, body) = if negative {
-        ("-", &text[1..])
-    } else {
-        ("", text.as_str())
-    };
+    let (prefix, body) = if negative { ("-", &text[1..]) } else { ("", text.as_str()) };
     let target = if negative { width - 1.0 } else { width };
     let body_len = body.encode_utf16().count() as f64;
-    let fill = if target > body_len {
-        (target - body_len) as usize
-    } else {
-        0
-    };
-    Ok(format!(
-        "{prefix}{}{body}",
-        pad_char.to_string().repeat(fill)
-    ))
+    let fill = if target > body_len { (target - body_len) as usize } else { 0 };
+    Ok(format!("{prefix}{}{body}", pad_char.to_string().repeat(fill)))
 }
 
 #[cfg(test)]
@@ -392,32 +323,21 @@ mod tests {
     fn strftime_codes() {
         let v = Val::str("2024-03-07T09:05:03.042Z");
         assert_eq!(
-            fmt(
-                v.clone(),
-                "%Y-%m-%d %H:%M:%S.%L %j %a %b %e %-m %I%p %Z %z %:z"
-            ),
+            fmt(v.clone(), "%Y-%m-%d %H:%M:%S.%L %j %a %b %e %-m %I%p %Z %z %:z"),
             "2024-03-07 09:05:03.042 067 Thu Mar  7 3 09AM UTC +0000 +00:00"
         );
         assert_eq!(
             fmt(v.clone(), "%^B %q %U %W %u %w %s %N %3N %% %Q"),
             "MARCH th 09 10 4 4 1709802303 042000000 042 % %Q"
         );
-        assert_eq!(
-            fmt(v.clone(), "%c|%x|%X"),
-            "3/7/2024, 9:05:03 AM|3/7/2024|9:05:03 AM"
-        );
-        assert_eq!(
-            fmt(Val::Num(0.0), "%A %d %B %Y %k %l %P"),
-            "Thursday 01 January 1970  0 12 am"
-        );
+        assert_eq!(fmt(v.clone(), "%c|%x|%X"), "3/7/2024, 9:05:03 AM|3/7/2024|9:05:03 AM");
+        assert_eq!(fmt(Val::Num(0.0), "%A %d %B %Y %k %l %P"), "Thursday 01 January 1970  0 12 am");
     }
 
     #[test]
     fn time_zones() {
         let v = Val::str("2024-07-01T12:00:00Z");
-        let d = parse_date(&v, &Val::str("America/New_York"))
-            .unwrap()
-            .unwrap();
+        let d = parse_date(&v, &Val::str("America/New_York")).unwrap().unwrap();
         assert_eq!(d.offset, 240.0);
         let d = parse_date(&v, &Val::Num(-330.0)).unwrap().unwrap();
         assert_eq!(jsdate::fields(d.display).hours, 17);

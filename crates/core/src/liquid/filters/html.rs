@@ -38,15 +38,9 @@ fn unescape(s: &str) -> String {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let found = [
-            ("&amp;", '&'),
-            ("&lt;", '<'),
-            ("&gt;", '>'),
-            ("&#34;", '"'),
-            ("&#39;", '\''),
-        ]
-        .into_iter()
-        .find(|(entity, _)| rest.starts_with(entity));
+        let found = [("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&#34;", '"'), ("&#39;", '\'')]
+            .into_iter()
+            .find(|(entity, _)| rest.starts_with(entity));
         match found {
             Some((entity, c)) => {
                 out.push(c);
@@ -64,12 +58,8 @@ fn unescape(s: &str) -> String {
 
 /// Removes tags, comments and `<script>`/`<style>` blocks; an opener without its closer is left alone.
 fn strip_html(s: &str) -> String {
-    let mut blocks: Vec<(&str, &str)> = vec![
-        ("<script", "</script>"),
-        ("<style", "</style>"),
-        ("<!--", "-->"),
-        ("<", ">"),
-    ];
+    let mut blocks: Vec<(&str, &str)> =
+        vec![("<script", "</script>"), ("<style", "</style>"), ("<!--", "-->"), ("<", ">")];
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
     while i < s.len() {
@@ -109,22 +99,13 @@ mod tests {
 
     #[test]
     fn escaping() {
-        assert_eq!(
-            escape("<a href=\"x\">'&'</a>"),
-            "&lt;a href=&#34;x&#34;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
-        assert_eq!(
-            escape(&unescape("&amp;lt; &lt; &foo;")),
-            "&amp;lt; &lt; &amp;foo;"
-        );
+        assert_eq!(escape("<a href=\"x\">'&'</a>"), "&lt;a href=&#34;x&#34;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(escape(&unescape("&amp;lt; &lt; &foo;")), "&amp;lt; &lt; &amp;foo;");
     }
 
     #[test]
     fn stripping() {
-        assert_eq!(
-            strip_html("a<b>c</b><script>x</script>d<!-- c -->e"),
-            "acde"
-        );
+        assert_eq!(strip_html("a<b>c</b><script>x</script>d<!-- c -->e"), "acde");
         assert_eq!(strip_html("a<script>x"), "ax");
         assert_eq!(strip_html("a < b"), "a < b");
         assert_eq!(strip_html("<p>x</p><"), "x<");

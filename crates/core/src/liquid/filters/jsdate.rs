@@ -8,11 +8,7 @@ const MAX_TIME: f64 = 8.64e15;
 
 /// `TimeClip`: `NaN` outside ±8.64e15 ms, otherwise the integer part.
 pub fn time_clip(t: f64) -> f64 {
-    if !t.is_finite() || t.abs() > MAX_TIME {
-        f64::NAN
-    } else {
-        t.trunc() + 0.0
-    }
+    if !t.is_finite() || t.abs() > MAX_TIME { f64::NAN } else { t.trunc() + 0.0 }
 }
 
 /// Calendar fields of a time value (UTC).
@@ -103,9 +99,7 @@ enum Kw {
 }
 
 fn lookup_keyword(prefix: &str, len: usize) -> (Kw, i64) {
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
+    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
     if let Some(i) = MONTHS.iter().position(|m| *m == prefix) {
         return (Kw::Month, i as i64 + 1);
     }
@@ -137,11 +131,7 @@ struct Scanner {
 
 impl Scanner {
     fn new(s: &str) -> Scanner {
-        let mut sc = Scanner {
-            chars: s.chars().collect(),
-            pos: 0,
-            next: Tok::End,
-        };
+        let mut sc = Scanner { chars: s.chars().collect(), pos: 0, next: Tok::End };
         sc.next = sc.scan();
         sc
     }
@@ -286,11 +276,7 @@ impl Day {
                 year += 1900;
             }
         }
-        ((1..=12).contains(&month) && is_day(day) && year.abs() < (1 << 30)).then_some((
-            year,
-            month - 1,
-            day,
-        ))
+        ((1..=12).contains(&month) && is_day(day) && year.abs() < (1 << 30)).then_some((year, month - 1, day))
     }
 }
 
@@ -344,10 +330,7 @@ impl Time {
             }
             h = h % 12 + off;
         }
-        let valid = (0..=23).contains(&h)
-            && (0..=59).contains(&m)
-            && (0..=59).contains(&s)
-            && (0..=999).contains(&ms);
+        let valid = (0..=23).contains(&h) && (0..=59).contains(&m) && (0..=59).contains(&s) && (0..=999).contains(&ms);
         if !(valid || (h == 24 && m == 0 && s == 0 && ms == 0)) {
             return None;
         }
@@ -383,9 +366,7 @@ impl Zone {
         }
         let hour = if self.hour == NONE { 0 } else { self.hour };
         let minute = if self.minute == NONE { 0 } else { self.minute };
-        let total = hour
-            .checked_mul(3600)?
-            .checked_add(minute.checked_mul(60)?)?;
+        let total = hour.checked_mul(3600)?.checked_add(minute.checked_mul(60)?)?;
         if total > (1 << 30) - 1 {
             return None;
         }
@@ -458,16 +439,13 @@ fn parse_iso(sc: &mut Scanner, day: &mut Day, time: &mut Time, tz: &mut Zone) ->
         if !sc.skip_symbol(':') {
             return Tok::Invalid;
         }
-        let Some(minute) =
-            fixed_number(sc.peek(), 2).filter(|m| (0..=59).contains(m) && !(hour_24 && *m > 0))
-        else {
+        let Some(minute) = fixed_number(sc.peek(), 2).filter(|m| (0..=59).contains(m) && !(hour_24 && *m > 0)) else {
             return Tok::Invalid;
         };
         sc.next();
         time.add(minute);
         if sc.skip_symbol(':') {
-            let Some(second) =
-                fixed_number(sc.peek(), 2).filter(|s| (0..=59).contains(s) && !(hour_24 && *s > 0))
+            let Some(second) = fixed_number(sc.peek(), 2).filter(|s| (0..=59).contains(s) && !(hour_24 && *s > 0))
             else {
                 return Tok::Invalid;
             };
@@ -532,16 +510,8 @@ pub fn parse(s: &str) -> f64 {
 fn parse_inner(s: &str) -> Option<f64> {
     let mut sc = Scanner::new(s);
     let mut day = Day::default();
-    let mut time = Time {
-        comp: [0; 4],
-        index: 0,
-        hour_offset: None,
-    };
-    let mut tz = Zone {
-        sign: NONE,
-        hour: NONE,
-        minute: NONE,
-    };
+    let mut time = Time { comp: [0; 4], index: 0, hour_offset: None };
+    let mut tz = Zone { sign: NONE, hour: NONE, minute: NONE };
     let mut token = parse_iso(&mut sc, &mut day, &mut time, &mut tz);
     if token == Tok::Invalid {
         return None;
@@ -581,11 +551,7 @@ fn parse_inner(s: &str) -> Option<f64> {
                     } else if time.expecting(n) {
                         time.add_final(n);
                         let peek = sc.peek();
-                        if !(peek == Tok::End
-                            || peek == Tok::Space
-                            || is_z(peek)
-                            || sign_of(peek).is_some())
-                        {
+                        if !(peek == Tok::End || peek == Tok::Space || is_z(peek) || sign_of(peek).is_some()) {
                             return None;
                         }
                     } else {
@@ -643,15 +609,7 @@ fn parse_inner(s: &str) -> Option<f64> {
     let (year, month, date) = day.write()?;
     let [h, m, sec, ms] = time.write()?;
     let offset = tz.write()?;
-    let t = make_date(
-        year as f64,
-        month as f64,
-        date as f64,
-        h as f64,
-        m as f64,
-        sec as f64,
-        ms as f64,
-    );
+    let t = make_date(year as f64, month as f64, date as f64, h as f64, m as f64, sec as f64, ms as f64);
     match offset {
         None => {
             let limit = MAX_TIME + 864_000_000.0;
@@ -678,15 +636,7 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-const DAYS: [&str; 7] = [
-    "Sunday",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-];
+const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
 pub fn month_name(f: &Fields) -> &'static str {
     MONTHS[f.month as usize % 12]
@@ -703,22 +653,14 @@ pub fn locale_date(f: &Fields) -> String {
 
 /// `toLocaleTimeString()` in en-US: `10:05:09 AM` (the reference Node's ICU uses a plain space).
 pub fn locale_time(f: &Fields) -> String {
-    let h12 = if f.hours.is_multiple_of(12) {
-        12
-    } else {
-        f.hours % 12
-    };
+    let h12 = if f.hours.is_multiple_of(12) { 12 } else { f.hours % 12 };
     let ampm = if f.hours < 12 { "AM" } else { "PM" };
     format!("{}:{:02}:{:02} {}", h12, f.minutes, f.seconds, ampm)
 }
 
 /// Years before 1 print as their era year in en-US (`1 BC` is year 0).
 fn locale_year(year: i64) -> String {
-    if year >= 1 {
-        year.to_string()
-    } else {
-        (1 - year).to_string()
-    }
+    if year >= 1 { year.to_string() } else { (1 - year).to_string() }
 }
 
 #[cfg(test)]
@@ -732,15 +674,9 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), days);
         }
         let f = fields(1_709_807_400_000.0);
-        assert_eq!(
-            (f.year, f.month, f.day, f.hours, f.minutes, f.weekday),
-            (2024, 2, 7, 10, 30, 4)
-        );
+        assert_eq!((f.year, f.month, f.day, f.hours, f.minutes, f.weekday), (2024, 2, 7, 10, 30, 4));
         let f = fields(-1.0);
-        assert_eq!(
-            (f.year, f.month, f.day, f.hours, f.millis),
-            (1969, 11, 31, 23, 999)
-        );
+        assert_eq!((f.year, f.month, f.day, f.hours, f.millis), (1969, 11, 31, 23, 999));
     }
 
     #[test]
@@ -755,10 +691,7 @@ mod tests {
             ("Thu, 07 Mar 2024 10:30:00 GMT", 1_709_807_400_000.0),
             ("3/7/2024 10:30 PM", 1_709_850_600_000.0),
             ("2024/03/07", 1_709_769_600_000.0),
-            (
-                "Thu Mar 07 2024 12:30:00 GMT+0200 (Eastern European Standard Time)",
-                1_709_807_400_000.0,
-            ),
+            ("Thu Mar 07 2024 12:30:00 GMT+0200 (Eastern European Standard Time)", 1_709_807_400_000.0),
         ];
         for (text, expected) in cases {
             assert_eq!(parse(text), expected, "{text}");
@@ -801,8 +734,7 @@ mod tests {
     #[test]
     fn matches_v8_on_date_strings() {
         let vectors: Vec<(String, Option<f64>)> =
-            serde_json::from_str(include_str!("../../../tests/fixtures/date_vectors.json"))
-                .unwrap();
+            serde_json::from_str(include_str!("../../../tests/fixtures/date_vectors.json")).unwrap();
         let mut bad = Vec::new();
         for (text, expected) in &vectors {
             let got = parse(text);
@@ -814,12 +746,6 @@ mod tests {
                 bad.push(format!("{text:?}: expected {expected:?}, got {got}"));
             }
         }
-        assert!(
-            bad.is_empty(),
-            "{} of {} differ:\n{}",
-            bad.len(),
-            vectors.len(),
-            bad.join("\n")
-        );
+        assert!(bad.is_empty(), "{} of {} differ:\n{}", bad.len(), vectors.len(), bad.join("\n"));
     }
 }

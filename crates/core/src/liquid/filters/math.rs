@@ -18,11 +18,7 @@ pub(super) fn apply<'a>(id: FilterId, v: &Val<'a>, a: &Args<'a>) -> Val<'a> {
         FilterId::Floor => x.floor(),
         FilterId::DividedBy => {
             let q = x / arg(0);
-            if a.get(1).is_some_and(|v| to_number(v) != 0.0) {
-                q.floor()
-            } else {
-                q
-            }
+            if a.get(1).is_some_and(|v| to_number(v) != 0.0) { q.floor() } else { q }
         }
         FilterId::Minus => x - arg(0),
         FilterId::Plus => x + arg(0),
@@ -39,10 +35,7 @@ pub(super) fn apply<'a>(id: FilterId, v: &Val<'a>, a: &Args<'a>) -> Val<'a> {
 fn round(v: f64, places: f64) -> f64 {
     let scaled = shift_decimal(v.abs(), places);
     // Also true for NaN, which the JavaScript `!(scaled <= MAX_SAFE_INTEGER)` catches.
-    if scaled
-        .partial_cmp(&9_007_199_254_740_991.0)
-        .is_none_or(|o| o == std::cmp::Ordering::Greater)
-    {
+    if scaled.partial_cmp(&9_007_199_254_740_991.0).is_none_or(|o| o == std::cmp::Ordering::Greater) {
         return v;
     }
     let rounded = shift_decimal(js_round(scaled), -places);

@@ -7,16 +7,9 @@ use super::{Args, FilterId};
 use crate::liquid::error::{LiquidError, Result};
 use crate::liquid::props::Key;
 use crate::liquid::render::Session;
-use crate::liquid::value::{
-    Val, js_number, js_string, json_gap, json_stringify_with, liquid_string,
-};
+use crate::liquid::value::{Val, js_number, js_string, json_gap, json_stringify_with, liquid_string};
 
-pub(super) fn apply<'a>(
-    s: &mut Session<'a>,
-    id: FilterId,
-    v: Val<'a>,
-    a: &Args<'a>,
-) -> Result<Val<'a>> {
+pub(super) fn apply<'a>(s: &mut Session<'a>, id: FilterId, v: Val<'a>, a: &Args<'a>) -> Result<Val<'a>> {
     match id {
         FilterId::Default => default(v, a),
         FilterId::Raw => Ok(v),
@@ -60,11 +53,7 @@ fn default<'a>(v: Val<'a>, a: &Args<'a>) -> Result<Val<'a>> {
         return Ok(if n > 0 { value } else { fallback });
     }
     if let Val::Str(s) = &value {
-        return Ok(if s.as_str().is_empty() {
-            fallback
-        } else {
-            value
-        });
+        return Ok(if s.as_str().is_empty() { fallback } else { value });
     }
     if matches!(value, Val::Bool(false)) && allow_false(&a.0[a.0.len().min(1)..])? {
         return Ok(Val::Bool(false));
@@ -95,10 +84,7 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 fn base64_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
         for i in 0..4 {
             if i <= chunk.len() {
                 out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
@@ -113,10 +99,7 @@ fn base64_encode(bytes: &[u8]) -> String {
 /// Validates like liquidjs, then decodes like Node's `Buffer.from(s, 'base64')` and reads the bytes as
 /// UTF-8 (invalid sequences become U+FFFD).
 fn base64_decode(s: &str) -> Result<String> {
-    let mut compact: String = s
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\u{c}' | '\r' | ' '))
-        .collect();
+    let mut compact: String = s.chars().filter(|c| !matches!(c, '\t' | '\n' | '\u{c}' | '\r' | ' ')).collect();
     if compact.len().is_multiple_of(4) {
         if compact.ends_with("==") {
             compact.truncate(compact.len() - 2);
@@ -124,14 +107,9 @@ fn base64_decode(s: &str) -> Result<String> {
             compact.pop();
         }
     }
-    let valid = compact.len() % 4 != 1
-        && compact
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
+    let valid = compact.len() % 4 != 1 && compact.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
     if !valid {
-        return Err(LiquidError::render(
-            "invalid base64 provided to base64_decode",
-        ));
+        return Err(LiquidError::render("invalid base64 provided to base64_decode"));
     }
     let mut bytes = Vec::with_capacity(compact.len() * 3 / 4);
     let (mut acc, mut bits) = (0u32, 0u32);
@@ -175,29 +153,14 @@ mod tests {
         fn args(v: Vec<Val<'_>>) -> Args<'_> {
             Args(v)
         }
-        assert!(matches!(
-            default(Val::str(""), &args(vec![Val::str("d")]))
-                .unwrap()
-                .as_str(),
-            Some("d")
-        ));
-        assert!(matches!(
-            default(Val::Num(0.0), &args(vec![Val::str("d")])).unwrap(),
-            Val::Num(_)
-        ));
+        assert!(matches!(default(Val::str(""), &args(vec![Val::str("d")])).unwrap().as_str(), Some("d")));
+        assert!(matches!(default(Val::Num(0.0), &args(vec![Val::str("d")])).unwrap(), Val::Num(_)));
         let kw = json!(["allow_false", true]);
         assert!(matches!(
-            default(
-                Val::Bool(false),
-                &args(vec![Val::str("d"), Val::from_json(&kw)])
-            )
-            .unwrap(),
+            default(Val::Bool(false), &args(vec![Val::str("d"), Val::from_json(&kw)])).unwrap(),
             Val::Bool(false)
         ));
         assert!(default(Val::Bool(false), &args(vec![Val::str("d"), Val::str("x")])).is_err());
-        assert_eq!(
-            hex(&Sha256::digest(b"")),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        );
+        assert_eq!(hex(&Sha256::digest(b"")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     }
 }

@@ -159,12 +159,7 @@ impl<'a> Args<'a> {
 }
 
 /// Applies filter `id` to `v`.
-pub(crate) fn apply<'a>(
-    s: &mut Session<'a>,
-    id: FilterId,
-    v: Val<'a>,
-    args: Vec<Val<'a>>,
-) -> Result<Val<'a>> {
+pub(crate) fn apply<'a>(s: &mut Session<'a>, id: FilterId, v: Val<'a>, args: Vec<Val<'a>>) -> Result<Val<'a>> {
     if id == FilterId::Unknown {
         return Ok(v);
     }
@@ -176,16 +171,14 @@ pub(crate) fn apply<'a>(
     use FilterId::*;
     match id {
         Escape | XmlEscape | EscapeOnce | NewlineToBr | StripHtml => html::apply(s, id, &v),
-        Abs | AtLeast | AtMost | Ceil | DividedBy | Floor | Minus | Plus | Modulo | Times
-        | Round => Ok(math::apply(id, &v, &a)),
-        UrlDecode | UrlEncode | CgiEscape | UriEscape | Slugify => url::apply(s, id, &v, &a),
-        Join | Last | First | Reverse | Sort | SortNatural | Size | Map | Sum | Compact
-        | Concat | Push | Unshift | Pop | Shift | Slice | Where | Reject | WhereExp | RejectExp
-        | GroupBy | GroupByExp | Has | HasExp | FindIndex | FindIndexExp | Find | FindExp
-        | Uniq | Sample => array::apply(s, id, v, &a),
-        Date | DateToXmlschema | DateToRfc822 | DateToString | DateToLongString => {
-            date::apply(s, id, v, &a)
+        Abs | AtLeast | AtMost | Ceil | DividedBy | Floor | Minus | Plus | Modulo | Times | Round => {
+            Ok(math::apply(id, &v, &a))
         }
+        UrlDecode | UrlEncode | CgiEscape | UriEscape | Slugify => url::apply(s, id, &v, &a),
+        Join | Last | First | Reverse | Sort | SortNatural | Size | Map | Sum | Compact | Concat | Push | Unshift
+        | Pop | Shift | Slice | Where | Reject | WhereExp | RejectExp | GroupBy | GroupByExp | Has | HasExp
+        | FindIndex | FindIndexExp | Find | FindExp | Uniq | Sample => array::apply(s, id, v, &a),
+        Date | DateToXmlschema | DateToRfc822 | DateToString | DateToLongString => date::apply(s, id, v, &a),
         Append
         | Prepend
         | Lstrip
@@ -208,8 +201,9 @@ pub(crate) fn apply<'a>(
         | NormalizeWhitespace
         | NumberOfWords
         | ArrayToSentenceString => string::apply(s, id, v, &a),
-        Base64Encode | Base64Decode | Sha256 | HmacSha256 | Default | Raw | Jsonify | ToInteger
-        | Inspect => misc::apply(s, id, v, &a),
+        Base64Encode | Base64Decode | Sha256 | HmacSha256 | Default | Raw | Jsonify | ToInteger | Inspect => {
+            misc::apply(s, id, v, &a)
+        }
         Json | Digest | ToSentence | Pluralize => novu::apply(s, id, v, &a),
         Unknown => Ok(v),
     }

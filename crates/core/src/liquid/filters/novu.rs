@@ -14,12 +14,7 @@ use crate::liquid::value::{
     Drop, Val, js_number, js_string, json_gap, json_stringify, json_stringify_with, push_joined,
 };
 
-pub(super) fn apply<'a>(
-    s: &mut Session<'a>,
-    id: FilterId,
-    v: Val<'a>,
-    a: &Args<'a>,
-) -> Result<Val<'a>> {
+pub(super) fn apply<'a>(s: &mut Session<'a>, id: FilterId, v: Val<'a>, a: &Args<'a>) -> Result<Val<'a>> {
     let out = match id {
         FilterId::Json => Ok(json_filter(&v, a.given(0))),
         FilterId::Digest => digest(&v, a),
@@ -52,18 +47,10 @@ fn lookup(item: &Val<'_>, path: &str) -> String {
     for part in path.split('.') {
         cur = match &cur {
             Val::Json(Value::Object(m)) => m.get(part).map_or(Val::Undef, Val::from_json),
-            Val::Obj(o) => o
-                .entries
-                .iter()
-                .find(|(k, _)| &**k == part)
-                .map_or(Val::Undef, |(_, v)| v.clone()),
+            Val::Obj(o) => o.entries.iter().find(|(k, _)| &**k == part).map_or(Val::Undef, |(_, v)| v.clone()),
             arr if arr.is_array() => match part {
                 "length" => Val::Num(arr.array_len().unwrap_or(0) as f64),
-                p => p
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|i| i.to_string() == p)
-                    .map_or(Val::Undef, |i| arr.array_get(i)),
+                p => p.parse::<usize>().ok().filter(|i| i.to_string() == p).map_or(Val::Undef, |i| arr.array_get(i)),
             },
             Val::Drop(Drop::Loop(l)) => match part {
                 "i" => Val::Num(l.i.get() as f64),
@@ -109,11 +96,7 @@ fn names<'a>(v: &Val<'a>, key_path: &Val<'a>) -> Result<Vec<Val<'a>>> {
 }
 
 fn joined<'a>(items: &[Val<'a>], sep: &Val<'a>) -> Result<String> {
-    let sep = if matches!(sep, Val::Undef) {
-        ",".into()
-    } else {
-        js_string(sep).into_owned()
-    };
+    let sep = if matches!(sep, Val::Undef) { ",".into() } else { js_string(sep).into_owned() };
     let mut out = String::new();
     push_joined(&mut out, &make_array(items.to_vec())?, &sep);
     Ok(out)
@@ -138,26 +121,15 @@ fn digest<'a>(v: &Val<'a>, a: &Args<'a>) -> Result<Val<'a>> {
     let n = names.len();
     Ok(match n {
         1 => names.into_iter().next().unwrap_or(Val::Undef),
-        2 => Val::str(format!(
-            "{} and {}",
-            js_string(&names[0]),
-            js_string(&names[1])
-        )),
-        _ if at_least(&max, n) => Val::str(format!(
-            "{} and {}",
-            joined(&names[..n - 1], &sep)?,
-            js_string(&names[n - 1])
-        )),
+        2 => Val::str(format!("{} and {}", js_string(&names[0]), js_string(&names[1]))),
+        _ if at_least(&max, n) => {
+            Val::str(format!("{} and {}", joined(&names[..n - 1], &sep)?, js_string(&names[n - 1])))
+        }
         _ => {
             let shown = relative_index(js_number(&max), n);
             let rest = n as f64 - js_number(&max);
             let word = if rest == 1.0 { "other" } else { "others" };
-            Val::str(format!(
-                "{} and {} {}",
-                joined(&names[..shown], &sep)?,
-                json::f64_text(rest),
-                word
-            ))
+            Val::str(format!("{} and {} {}", joined(&names[..shown], &sep)?, json::f64_text(rest), word))
         }
     })
 }
@@ -176,30 +148,16 @@ fn to_sentence<'a>(v: &Val<'a>, a: &Args<'a>) -> Result<Val<'a>> {
     let n = names.len();
     Ok(match n {
         1 => names.into_iter().next().unwrap_or(Val::Undef),
-        2 => Val::str(format!(
-            "{}{}{}",
-            js_string(&names[0]),
-            js_string(&two),
-            js_string(&names[1])
-        )),
-        _ if at_least(&limit, n) => Val::str(format!(
-            "{}{}{}",
-            joined(&names[..n - 1], &words)?,
-            js_string(&last),
-            js_string(&names[n - 1])
-        )),
+        2 => Val::str(format!("{}{}{}", js_string(&names[0]), js_string(&two), js_string(&names[1]))),
+        _ if at_least(&limit, n) => {
+            Val::str(format!("{}{}{}", joined(&names[..n - 1], &words)?, js_string(&last), js_string(&names[n - 1])))
+        }
         _ => {
             let shown = relative_index(js_number(&limit), n);
             let rest = n as f64 - js_number(&limit);
-            let connector = if matches!(limit, Val::Num(x) if x == 1.0) {
-                &two
-            } else {
-                &last
-            };
+            let connector = if matches!(limit, Val::Num(x) if x == 1.0) { &two } else { &last };
             let Some(word) = suffix.as_str() else {
-                return Err(LiquidError::render(
-                    "TypeError: word.toLowerCase is not a function",
-                ));
+                return Err(LiquidError::render("TypeError: word.toLowerCase is not a function"));
             };
             Val::str(format!(
                 "{}{}{} {}",
@@ -243,17 +201,11 @@ fn pluralize_filter<'a>(v: &Val<'a>, a: &Args<'a>) -> Result<Val<'a>> {
         match singular.as_str() {
             Some(w) => pluralize(w, count),
             None => {
-                return Err(LiquidError::render(
-                    "TypeError: word.toLowerCase is not a function",
-                ));
+                return Err(LiquidError::render("TypeError: word.toLowerCase is not a function"));
             }
         }
     };
-    Ok(Val::str(if show_count.as_str() == Some("true") {
-        format!("{} {}", json::f64_text(count), word)
-    } else {
-        word
-    }))
+    Ok(Val::str(if show_count.as_str() == Some("true") { format!("{} {}", json::f64_text(count), word) } else { word }))
 }
 
 #[cfg(test)]
@@ -276,10 +228,7 @@ mod tests {
     fn json_filter_shapes() {
         let obj = json!({"a": 1, "b": "two \"q\""});
         let out = json_filter(&Val::from_json(&obj), Some(&Val::Num(2.0)));
-        assert_eq!(
-            out.as_str(),
-            Some("{\\n  'a': 1,\\n  'b': 'two \\'q\\''\\n}")
-        );
+        assert_eq!(out.as_str(), Some("{\\n  'a': 1,\\n  'b': 'two \\'q\\''\\n}"));
         assert_eq!(json_filter(&Val::str("str"), None).as_str(), Some("str"));
         assert_eq!(json_filter(&Val::Null, None).as_str(), Some(""));
     }

@@ -65,10 +65,7 @@ const PLURAL_RULES: &[(&str, &str)] = &[
     (r"(alias|[^aou]us|t[lm]as|gas|ris)$", "$1es"),
     (r"(e[mn]u)s?$", "$1s"),
     (r"([^l]ias|[aeiou]las|[ejzr]as|[iu]am)$", "$1"),
-    (
-        r"(alumn|syllab|vir|radi|nucle|fung|cact|stimul|termin|bacill|foc|uter|loc|strat)(?:us|i)$",
-        "$1i",
-    ),
+    (r"(alumn|syllab|vir|radi|nucle|fung|cact|stimul|termin|bacill|foc|uter|loc|strat)(?:us|i)$", "$1i"),
     (r"(alumn|alg|vertebr)(?:a|ae)$", "$1ae"),
     (r"(seraph|cherub)(?:im)?$", "$1im"),
     (r"(her|at|gr)o$", "$1oes"),
@@ -76,10 +73,7 @@ const PLURAL_RULES: &[(&str, &str)] = &[
         r"(agend|addend|millenni|dat|extrem|bacteri|desiderat|strat|candelabr|errat|ov|symposi|curricul|automat|quor)(?:a|um)$",
         "$1a",
     ),
-    (
-        r"(apheli|hyperbat|periheli|asyndet|noumen|phenomen|criteri|organ|prolegomen|hedr|automat)(?:a|on)$",
-        "$1a",
-    ),
+    (r"(apheli|hyperbat|periheli|asyndet|noumen|phenomen|criteri|organ|prolegomen|hedr|automat)(?:a|on)$", "$1a"),
     (r"sis$", "ses"),
     (r"(?:(kni|wi|li)fe|(ar|l|ea|eo|oa|hoo)f)$", "$1$2ves"),
     (r"([^aeiouy]|qu)y$", "$1ies"),
@@ -97,41 +91,20 @@ const PLURAL_RULES: &[(&str, &str)] = &[
 const SINGULAR_RULES: &[(&str, &str)] = &[
     (r"s$", ""),
     (r"(ss)$", "$1"),
-    (
-        r"(wi|kni|(?:after|half|high|low|mid|non|night|[^A-Za-z0-9_]|^)li)ves$",
-        "$1fe",
-    ),
+    (r"(wi|kni|(?:after|half|high|low|mid|non|night|[^A-Za-z0-9_]|^)li)ves$", "$1fe"),
     (r"(ar|(?:wo|[ae])l|[eo][ao])ves$", "$1f"),
     (r"ies$", "y"),
-    (
-        r"(?-u:\b)([pl]|zomb|(?:neck|cross)?t|coll|faer|food|gen|goon|group|lass|talk|goal|cut)ies$",
-        "$1ie",
-    ),
+    (r"(?-u:\b)([pl]|zomb|(?:neck|cross)?t|coll|faer|food|gen|goon|group|lass|talk|goal|cut)ies$", "$1ie"),
     (r"(?-u:\b)(mon|smil)ies$", "$1ey"),
     (r"(?-u:\b)((?:tit)?m|l)ice$", "$1ouse"),
     (r"(seraph|cherub)im$", "$1"),
-    (
-        r"(x|ch|ss|sh|zz|tto|go|cho|alias|[^aou]us|t[lm]as|gas|(?:her|at|gr)o|[aeiou]ris)(?:es)?$",
-        "$1",
-    ),
-    (
-        r"(analy|diagno|parenthe|progno|synop|the|empha|cri|ne)(?:sis|ses)$",
-        "$1sis",
-    ),
+    (r"(x|ch|ss|sh|zz|tto|go|cho|alias|[^aou]us|t[lm]as|gas|(?:her|at|gr)o|[aeiou]ris)(?:es)?$", "$1"),
+    (r"(analy|diagno|parenthe|progno|synop|the|empha|cri|ne)(?:sis|ses)$", "$1sis"),
     (r"(movie|twelve|abuse|e[mn]u)s$", "$1"),
     (r"(test)(?:is|es)$", "$1is"),
-    (
-        r"(alumn|syllab|vir|radi|nucle|fung|cact|stimul|termin|bacill|foc|uter|loc|strat)(?:us|i)$",
-        "$1us",
-    ),
-    (
-        r"(agend|addend|millenni|dat|extrem|bacteri|desiderat|strat|candelabr|errat|ov|symposi|curricul|quor)a$",
-        "$1um",
-    ),
-    (
-        r"(apheli|hyperbat|periheli|asyndet|noumen|phenomen|criteri|organ|prolegomen|hedr|automat)a$",
-        "$1on",
-    ),
+    (r"(alumn|syllab|vir|radi|nucle|fung|cact|stimul|termin|bacill|foc|uter|loc|strat)(?:us|i)$", "$1us"),
+    (r"(agend|addend|millenni|dat|extrem|bacteri|desiderat|strat|candelabr|errat|ov|symposi|curricul|quor)a$", "$1um"),
+    (r"(apheli|hyperbat|periheli|asyndet|noumen|phenomen|criteri|organ|prolegomen|hedr|automat)a$", "$1on"),
     (r"(alumn|alg|vertebr)ae$", "$1a"),
     (r"(cod|mur|sil|vert|ind)ices$", "$1ex"),
     (r"(matr|append)ices$", "$1ix"),
@@ -239,16 +212,8 @@ const UNCOUNTABLE_WORDS: &[&str] = &[
 ];
 
 /// Uncountable words given as patterns; they become rules of both directions that keep the word.
-const UNCOUNTABLE_PATTERNS: [&str; 8] = [
-    r"pok[eé]mon$",
-    r"[^aeiou]ese$",
-    r"deer$",
-    r"fish$",
-    r"measles$",
-    r"o[iu]s$",
-    r"pox$",
-    r"sheep$",
-];
+const UNCOUNTABLE_PATTERNS: [&str; 8] =
+    [r"pok[eé]mon$", r"[^aeiou]ese$", r"deer$", r"fish$", r"measles$", r"o[iu]s$", r"pox$", r"sheep$"];
 
 struct Rules {
     plural: Vec<(Regex, &'static str)>,
@@ -263,12 +228,8 @@ fn compile(pattern: &str) -> Regex {
 }
 
 static RULES: LazyLock<Rules> = LazyLock::new(|| {
-    let mut plural: Vec<(Regex, &'static str)> =
-        PLURAL_RULES.iter().map(|(p, r)| (compile(p), *r)).collect();
-    let mut singular: Vec<(Regex, &'static str)> = SINGULAR_RULES
-        .iter()
-        .map(|(p, r)| (compile(p), *r))
-        .collect();
+    let mut plural: Vec<(Regex, &'static str)> = PLURAL_RULES.iter().map(|(p, r)| (compile(p), *r)).collect();
+    let mut singular: Vec<(Regex, &'static str)> = SINGULAR_RULES.iter().map(|(p, r)| (compile(p), *r)).collect();
     for p in UNCOUNTABLE_PATTERNS {
         plural.push((compile(p), "$0"));
         singular.push((compile(p), "$0"));
@@ -280,32 +241,16 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
         plural_to_single.insert(*plural_word, *single);
     }
     let uncountable = UNCOUNTABLE_WORDS.to_vec();
-    Rules {
-        plural,
-        singular,
-        uncountable,
-        single_to_plural,
-        plural_to_single,
-    }
+    Rules { plural, singular, uncountable, single_to_plural, plural_to_single }
 });
 
 /// `pluralize(word, count)`: the singular form when `count` is 1, the plural otherwise.
 pub fn pluralize(word: &str, count: f64) -> String {
     let rules = &*RULES;
     if count == 1.0 {
-        replace_word(
-            word,
-            &rules.plural_to_single,
-            &rules.single_to_plural,
-            &rules.singular,
-        )
+        replace_word(word, &rules.plural_to_single, &rules.single_to_plural, &rules.singular)
     } else {
-        replace_word(
-            word,
-            &rules.single_to_plural,
-            &rules.plural_to_single,
-            &rules.plural,
-        )
+        replace_word(word, &rules.single_to_plural, &rules.plural_to_single, &rules.plural)
     }
 }
 
@@ -353,11 +298,7 @@ fn apply_rule(word: &str, caps: &Captures<'_>, rep: &str) -> String {
     }
     let matched = &word[whole.clone()];
     let restored = if matched.is_empty() {
-        let before = word[..whole.start]
-            .chars()
-            .last()
-            .map(String::from)
-            .unwrap_or_default();
+        let before = word[..whole.start].chars().last().map(String::from).unwrap_or_default();
         restore_case(&before, &result)
     } else {
         restore_case(matched, &result)
@@ -380,10 +321,7 @@ fn restore_case(word: &str, token: &str) -> String {
     if first == first.to_uppercase() {
         let mut chars = token.chars();
         return match chars.next() {
-            Some(c) => c
-                .to_uppercase()
-                .chain(chars.as_str().to_lowercase().chars())
-                .collect(),
+            Some(c) => c.to_uppercase().chain(chars.as_str().to_lowercase().chars()).collect(),
             None => String::new(),
         };
     }
@@ -424,26 +362,14 @@ mod tests {
 
     #[test]
     fn matches_npm_pluralize_on_word_list() {
-        let vectors: Vec<(String, String, String)> = serde_json::from_str(include_str!(
-            "../../../tests/fixtures/pluralize_vectors.json"
-        ))
-        .unwrap();
+        let vectors: Vec<(String, String, String)> =
+            serde_json::from_str(include_str!("../../../tests/fixtures/pluralize_vectors.json")).unwrap();
         let mut bad = Vec::new();
         for (word, plural, single) in &vectors {
             if pluralize(word, 2.0) != *plural || pluralize(word, 1.0) != *single {
-                bad.push(format!(
-                    "{word}: {plural}/{single} vs {}/{}",
-                    pluralize(word, 2.0),
-                    pluralize(word, 1.0)
-                ));
+                bad.push(format!("{word}: {plural}/{single} vs {}/{}", pluralize(word, 2.0), pluralize(word, 1.0)));
             }
         }
-        assert!(
-            bad.is_empty(),
-            "{} of {} differ:\n{}",
-            bad.len(),
-            vectors.len(),
-            bad.join("\n")
-        );
+        assert!(bad.is_empty(), "{} of {} differ:\n{}", bad.len(), vectors.len(), bad.join("\n"));
     }
 }

@@ -8,12 +8,7 @@ use crate::liquid::props::to_array;
 use crate::liquid::render::Session;
 use crate::liquid::value::{Val, js_number, js_string, liquid_string, push_joined};
 
-pub(super) fn apply<'a>(
-    s: &mut Session<'a>,
-    id: FilterId,
-    v: Val<'a>,
-    a: &Args<'a>,
-) -> Result<Val<'a>> {
+pub(super) fn apply<'a>(s: &mut Session<'a>, id: FilterId, v: Val<'a>, a: &Args<'a>) -> Result<Val<'a>> {
     if id == FilterId::ArrayToSentenceString {
         return array_to_sentence(s, &v, a);
     }
@@ -22,26 +17,15 @@ pub(super) fn apply<'a>(
     let out = match id {
         FilterId::Append | FilterId::Prepend => {
             if a.len() != 1 {
-                let name = if id == FilterId::Append {
-                    "append"
-                } else {
-                    "prepend"
-                };
+                let name = if id == FilterId::Append { "append" } else { "prepend" };
                 return Err(LiquidError::render(format!("{name} expect 2 arguments")));
             }
             let other = arg(0);
             s.check_string(input.len() + other.len())?;
-            if id == FilterId::Append {
-                input + &other
-            } else {
-                other + &input
-            }
+            if id == FilterId::Append { input + &other } else { other + &input }
         }
         FilterId::Lstrip | FilterId::Rstrip | FilterId::Strip => {
-            let set: Option<Vec<char>> = a
-                .get(0)
-                .filter(|c| c.js_truthy())
-                .map(|c| liquid_string(c).chars().collect());
+            let set: Option<Vec<char>> = a.get(0).filter(|c| c.js_truthy()).map(|c| liquid_string(c).chars().collect());
             let (left, right) = (id != FilterId::Rstrip, id != FilterId::Lstrip);
             strip(&input, set.as_deref(), left, right).to_string()
         }
@@ -50,23 +34,16 @@ pub(super) fn apply<'a>(
         FilterId::Capitalize => {
             let mut chars = input.chars();
             match chars.next() {
-                Some(c) if c.len_utf16() == 1 => c
-                    .to_uppercase()
-                    .chain(chars.as_str().to_lowercase().chars())
-                    .collect(),
-                Some(c) => std::iter::once(c)
-                    .chain(chars.as_str().to_lowercase().chars())
-                    .collect(),
+                Some(c) if c.len_utf16() == 1 => {
+                    c.to_uppercase().chain(chars.as_str().to_lowercase().chars()).collect()
+                }
+                Some(c) => std::iter::once(c).chain(chars.as_str().to_lowercase().chars()).collect(),
                 None => String::new(),
             }
         }
         FilterId::Remove => {
             let pat = arg(0);
-            if pat.is_empty() {
-                input
-            } else {
-                input.replace(&pat, "")
-            }
+            if pat.is_empty() { input } else { input.replace(&pat, "") }
         }
         FilterId::RemoveFirst => input.replacen(&arg(0), "", 1),
         FilterId::RemoveLast => {
@@ -78,19 +55,12 @@ pub(super) fn apply<'a>(
         }
         FilterId::Split => return split(s, &input, &arg(0)),
         FilterId::StripNewlines => input.replace("\r\n", "").replace('\n', ""),
-        FilterId::Squish => collapse_spaces(&input)
-            .trim_matches(is_js_space)
-            .to_string(),
+        FilterId::Squish => collapse_spaces(&input).trim_matches(is_js_space).to_string(),
         FilterId::NormalizeWhitespace => collapse_spaces(&input),
         FilterId::Replace => {
             let (pat, rep) = (arg(0), arg(1));
-            let pieces = if pat.is_empty() {
-                input.chars().count()
-            } else {
-                input.matches(&pat).count() + 1
-            };
-            let size = input.len() - pat.len() * pieces.saturating_sub(1)
-                + rep.len() * pieces.saturating_sub(1);
+            let pieces = if pat.is_empty() { input.chars().count() } else { input.matches(&pat).count() + 1 };
+            let size = input.len() - pat.len() * pieces.saturating_sub(1) + rep.len() * pieces.saturating_sub(1);
             s.check_string(size)?;
             if pat.is_empty() {
                 let mut out = String::with_capacity(size);
@@ -121,10 +91,7 @@ pub(super) fn apply<'a>(
         FilterId::Truncate => return truncate(s, v, &input, a),
         FilterId::Truncatewords => truncatewords(&input, a),
         _ => {
-            return Ok(Val::Num(number_of_words(
-                &input,
-                a.get(0).and_then(Val::as_str).unwrap_or(""),
-            )));
+            return Ok(Val::Num(number_of_words(&input, a.get(0).and_then(Val::as_str).unwrap_or(""))));
         }
     };
     s.check_string(out.len())?;
@@ -229,19 +196,13 @@ fn byte_offset(s: &str, utf16: usize) -> usize {
 
 fn truncate<'a>(s: &mut Session<'a>, v: Val<'a>, input: &str, a: &Args<'a>) -> Result<Val<'a>> {
     let limit = a.given(0).map_or(50.0, js_number);
-    let ellipsis = a
-        .given(1)
-        .map_or_else(|| "...".to_string(), |o| liquid_string(o).into_owned());
+    let ellipsis = a.given(1).map_or_else(|| "...".to_string(), |o| liquid_string(o).into_owned());
     let len16 = utf16_len(input) as f64;
     if len16 <= limit || advance_code_points(input, limit) as f64 >= len16 {
         return Ok(v);
     }
     let keep = limit - ellipsis.chars().count() as f64;
-    let keep = if keep.is_nan() {
-        f64::NAN
-    } else {
-        keep.max(0.0)
-    };
+    let keep = if keep.is_nan() { f64::NAN } else { keep.max(0.0) };
     let cut = byte_offset(input, advance_code_points(input, keep));
     let out = format!("{}{}", &input[..cut], ellipsis);
     s.check_string(out.len())?;
@@ -250,9 +211,7 @@ fn truncate<'a>(s: &mut Session<'a>, v: Val<'a>, input: &str, a: &Args<'a>) -> R
 
 fn truncatewords(input: &str, a: &Args<'_>) -> String {
     let mut words = a.given(0).map_or(15.0, js_number);
-    let ellipsis = a
-        .given(1)
-        .map_or_else(|| "...".to_string(), |o| liquid_string(o).into_owned());
+    let ellipsis = a.given(1).map_or_else(|| "...".to_string(), |o| liquid_string(o).into_owned());
     let parts = split_spaces(input.trim_start_matches(is_js_space));
     if words <= 0.0 {
         words = 1.0;
@@ -277,10 +236,7 @@ fn number_of_words(input: &str, mode: &str) -> f64 {
     let has_cjk = text.chars().any(is_cjk);
     if mode == "cjk" || (mode == "auto" && has_cjk) {
         let cjk = text.chars().filter(|c| is_cjk(*c)).count();
-        let others = text
-            .split(|c: char| is_cjk(c) || is_js_space(c))
-            .filter(|w| !w.is_empty())
-            .count();
+        let others = text.split(|c: char| is_cjk(c) || is_js_space(c)).filter(|w| !w.is_empty()).count();
         return (cjk + others) as f64;
     }
     split_spaces(text).len() as f64
@@ -288,18 +244,11 @@ fn number_of_words(input: &str, mode: &str) -> f64 {
 
 fn array_to_sentence<'a>(s: &mut Session<'a>, v: &Val<'a>, a: &Args<'a>) -> Result<Val<'a>> {
     let list = to_array(v);
-    let connector = a
-        .given(0)
-        .map_or_else(|| "and".to_string(), |c| liquid_string(c).into_owned());
+    let connector = a.given(0).map_or_else(|| "and".to_string(), |c| liquid_string(c).into_owned());
     let out = match list.len() {
         0 => String::new(),
         1 => return Ok(list.into_iter().next().unwrap_or(Val::Undef)),
-        2 => format!(
-            "{} {} {}",
-            js_string(&list[0]),
-            connector,
-            js_string(&list[1])
-        ),
+        2 => format!("{} {} {}", js_string(&list[0]), connector, js_string(&list[1])),
         n => {
             let head = make_array(list[..n - 1].to_vec())?;
             let mut out = String::new();

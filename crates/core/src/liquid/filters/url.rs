@@ -78,12 +78,10 @@ fn uri_error() -> LiquidError {
     LiquidError::render("URIError: URI malformed")
 }
 
-static SLUG_DEFAULT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[^\p{M}\p{L}\p{Nd}]+").expect("valid regex"));
+static SLUG_DEFAULT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[^\p{M}\p{L}\p{Nd}]+").expect("valid regex"));
 static SLUG_PRETTY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[^\p{M}\p{L}\p{Nd}._~!$&'()+,;=@]+").expect("valid regex"));
-static SLUG_ASCII: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[^A-Za-z0-9]+").expect("valid regex"));
+static SLUG_ASCII: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[^A-Za-z0-9]+").expect("valid regex"));
 static SLUG_RAW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[\t\n\x0B\x0C\r \u{a0}\u{1680}\u{2000}-\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{feff}]+")
         .expect("valid regex")
@@ -144,12 +142,7 @@ fn slugify(input: &str, mode: &str, cased: bool) -> String {
     if cased { s } else { s.to_lowercase() }
 }
 
-pub(super) fn apply<'a>(
-    s: &mut Session<'a>,
-    id: FilterId,
-    v: &Val<'a>,
-    a: &Args<'a>,
-) -> Result<Val<'a>> {
+pub(super) fn apply<'a>(s: &mut Session<'a>, id: FilterId, v: &Val<'a>, a: &Args<'a>) -> Result<Val<'a>> {
     let input = liquid_string(v);
     let out = match id {
         FilterId::UrlDecode => decode_component(&input.replace('+', " "))?,
@@ -185,10 +178,7 @@ mod tests {
 
     #[test]
     fn uri_functions() {
-        assert_eq!(
-            percent_encode("a b&é/", component_safe),
-            "a%20b%26%C3%A9%2F"
-        );
+        assert_eq!(percent_encode("a b&é/", component_safe), "a%20b%26%C3%A9%2F");
         assert_eq!(decode_component("a%20b%C3%A9").unwrap(), "a bé");
         assert!(decode_component("%").is_err());
         assert!(decode_component("%C3").is_err());

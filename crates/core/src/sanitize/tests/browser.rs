@@ -136,8 +136,8 @@ pub(super) fn check(html: &str) -> Result<(), String> {
                     return Err(format!("element <{name}> survives"));
                 }
                 i = match name.as_str() {
-                    "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" | "script"
-                    | "title" | "textarea" => skip_raw_text(b, end, &name),
+                    "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" | "script" | "title"
+                    | "textarea" => skip_raw_text(b, end, &name),
                     "plaintext" => b.len(),
                     _ => end,
                 };
@@ -149,10 +149,7 @@ pub(super) fn check(html: &str) -> Result<(), String> {
 }
 
 fn skip_to_gt(b: &[u8], from: usize) -> usize {
-    b[from.min(b.len())..]
-        .iter()
-        .position(|&c| c == b'>')
-        .map_or(b.len(), |p| from + p + 1)
+    b[from.min(b.len())..].iter().position(|&c| c == b'>').map_or(b.len(), |p| from + p + 1)
 }
 
 fn skip_markup_declaration(b: &[u8], from: usize) -> usize {
@@ -189,8 +186,7 @@ fn skip_raw_text(b: &[u8], from: usize, name: &str) -> usize {
             && b.get(j + 1) == Some(&b'/')
             && b.len() >= j + 2 + name.len()
             && b[j + 2..j + 2 + name.len()].eq_ignore_ascii_case(name.as_bytes())
-            && b.get(j + 2 + name.len())
-                .is_none_or(|&c| is_space(c) || c == b'/' || c == b'>')
+            && b.get(j + 2 + name.len()).is_none_or(|&c| is_space(c) || c == b'/' || c == b'>')
         {
             return j;
         }
@@ -241,10 +237,7 @@ fn read_tag(
             }
             let (raw_start, raw_end) = match b.get(j) {
                 Some(&q @ (b'"' | b'\'')) => {
-                    let end = b[j + 1..]
-                        .iter()
-                        .position(|&c| c == q)
-                        .map_or(b.len(), |p| j + 1 + p);
+                    let end = b[j + 1..].iter().position(|&c| c == q).map_or(b.len(), |p| j + 1 + p);
                     let range = (j + 1, end);
                     j = (end + 1).min(b.len());
                     range
@@ -295,10 +288,7 @@ fn check_attribute(name: &str, value: &str) -> Result<(), String> {
     }
     if name == "srcset" || name == "imagesrcset" {
         for candidate in value.split(',') {
-            check_url(
-                name,
-                candidate.split_ascii_whitespace().next().unwrap_or(""),
-            )?;
+            check_url(name, candidate.split_ascii_whitespace().next().unwrap_or(""))?;
         }
     }
     Ok(())
@@ -307,11 +297,8 @@ fn check_attribute(name: &str, value: &str) -> Result<(), String> {
 /// The scheme a browser's URL parser finds: leading/trailing C0 controls and spaces trimmed, tabs and
 /// newlines removed anywhere.
 fn check_url(name: &str, value: &str) -> Result<(), String> {
-    let cleaned: String = value
-        .trim_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
+    let cleaned: String =
+        value.trim_matches(|c: char| c <= ' ').chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
     if let Some((scheme, _)) = cleaned.split_once(':') {
         let scheme = scheme.to_ascii_lowercase();
         if ["javascript", "vbscript", "data"].contains(&scheme.as_str()) {

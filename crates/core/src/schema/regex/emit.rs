@@ -22,27 +22,17 @@ pub(super) fn emit(node: &Node, out: &mut String) {
         Node::Start => out.push('^'),
         Node::End => out.push('$'),
         Node::WordBoundary(true) => {
-            let _ = write!(
-                out,
-                "(?:(?<=[{WORD}])(?![{WORD}])|(?<![{WORD}])(?=[{WORD}]))"
-            );
+            let _ = write!(out, "(?:(?<=[{WORD}])(?![{WORD}])|(?<![{WORD}])(?=[{WORD}]))");
         }
         Node::WordBoundary(false) => {
-            let _ = write!(
-                out,
-                "(?:(?<=[{WORD}])(?=[{WORD}])|(?<![{WORD}])(?![{WORD}]))"
-            );
+            let _ = write!(out, "(?:(?<=[{WORD}])(?=[{WORD}])|(?<![{WORD}])(?![{WORD}]))");
         }
         Node::Group(body, capture) => {
             out.push_str(if capture.is_some() { "(" } else { "(?:" });
             emit(body, out);
             out.push(')');
         }
-        Node::Look {
-            ahead,
-            negate,
-            body,
-        } => {
+        Node::Look { ahead, negate, body } => {
             out.push_str(match (ahead, negate) {
                 (true, false) => "(?=",
                 (true, true) => "(?!",
@@ -56,12 +46,7 @@ pub(super) fn emit(node: &Node, out: &mut String) {
         Node::BackRef(n) => {
             let _ = write!(out, "(?({n})\\k<{n}>)");
         }
-        Node::Repeat {
-            node,
-            min,
-            max,
-            greedy,
-        } => {
+        Node::Repeat { node, min, max, greedy } => {
             out.push_str("(?:");
             emit(node, out);
             out.push(')');
@@ -102,11 +87,7 @@ fn emit_char(c: char, out: &mut String) {
 fn emit_class(class: &Class, out: &mut String) {
     if class.items.is_empty() {
         // `[]` matches nothing and `[^]` anything.
-        out.push_str(if class.negated {
-            "[\\x{0}-\\x{10FFFF}]"
-        } else {
-            "[^\\x{0}-\\x{10FFFF}]"
-        });
+        out.push_str(if class.negated { "[\\x{0}-\\x{10FFFF}]" } else { "[^\\x{0}-\\x{10FFFF}]" });
         return;
     }
     out.push('[');

@@ -97,8 +97,8 @@ impl JsRegex {
         let tree = parse(source, true)?;
         let mut out = String::with_capacity(source.len() * 2);
         emit::emit(&tree, &mut out);
-        let regex = fancy_regex::Regex::new(&out)
-            .map_err(|e| format!("Invalid regular expression: /{source}/u: {e}"))?;
+        let regex =
+            fancy_regex::Regex::new(&out).map_err(|e| format!("Invalid regular expression: /{source}/u: {e}"))?;
         Ok(JsRegex { tree, regex })
     }
 
@@ -123,9 +123,7 @@ mod tests {
     use super::*;
 
     fn matches(pattern: &str, text: &str) -> bool {
-        JsRegex::new(pattern)
-            .unwrap_or_else(|e| panic!("{pattern}: {e}"))
-            .test(text)
+        JsRegex::new(pattern).unwrap_or_else(|e| panic!("{pattern}: {e}")).test(text)
     }
 
     #[test]
@@ -134,10 +132,7 @@ mod tests {
         assert!(!matches(r"^\d$", "٣"), "\\d is ASCII only");
         assert!(!matches(r"^\w$", "é"), "\\w is ASCII only");
         assert!(matches(r"^\s$", "\u{feff}"));
-        assert!(
-            !matches(r"^\s$", "\u{85}"),
-            "NEL is not JavaScript whitespace"
-        );
+        assert!(!matches(r"^\s$", "\u{85}"), "NEL is not JavaScript whitespace");
         assert!(!matches(r"^.$", "\u{2028}"));
         assert!(matches(r"^.$", "😀"), "u mode: one code point");
         assert!(matches(r"\bfoo\b", "a foo."));

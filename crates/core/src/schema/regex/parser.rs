@@ -10,16 +10,7 @@ const COUNT_CAP: u32 = u32::MAX;
 pub(crate) fn parse(source: &str, unicode: bool) -> Result<Node, String> {
     let chars: Vec<char> = source.chars().collect();
     let (groups, names) = scan_groups(&chars);
-    let mut p = Parser {
-        chars,
-        pos: 0,
-        unicode,
-        groups,
-        names,
-        depth: 0,
-        seen_names: Vec::new(),
-        captures: 0,
-    };
+    let mut p = Parser { chars, pos: 0, unicode, groups, names, depth: 0, seen_names: Vec::new(), captures: 0 };
     let node = p.disjunction()?;
     if p.pos < p.chars.len() {
         // Only an unmatched `)` stops the top-level disjunction early.
@@ -42,9 +33,7 @@ fn scan_groups(chars: &[char]) -> (u32, Vec<String>) {
             '(' if !in_class => {
                 if chars.get(i + 1) != Some(&'?') {
                     count += 1;
-                } else if chars.get(i + 2) == Some(&'<')
-                    && !matches!(chars.get(i + 3), Some('=') | Some('!'))
-                {
+                } else if chars.get(i + 2) == Some(&'<') && !matches!(chars.get(i + 3), Some('=') | Some('!')) {
                     count += 1;
                     let name: String = chars[i + 3..].iter().take_while(|&&c| c != '>').collect();
                     names.push(name);
@@ -106,11 +95,7 @@ impl Parser {
             alternatives.push(self.alternative()?);
         }
         self.depth -= 1;
-        Ok(if alternatives.len() == 1 {
-            alternatives.pop().unwrap_or(Node::Empty)
-        } else {
-            Node::Alt(alternatives)
-        })
+        Ok(if alternatives.len() == 1 { alternatives.pop().unwrap_or(Node::Empty) } else { Node::Alt(alternatives) })
     }
 
     fn alternative(&mut self) -> Result<Node, String> {
@@ -135,18 +120,9 @@ impl Parser {
             None => Ok(atom),
             Some(_) if !quantifiable => {
                 self.pos = start;
-                Err(self.error(if self.unicode {
-                    "Invalid quantifier"
-                } else {
-                    "Nothing to repeat"
-                }))
+                Err(self.error(if self.unicode { "Invalid quantifier" } else { "Nothing to repeat" }))
             }
-            Some((min, max, greedy)) => Ok(Node::Repeat {
-                node: Box::new(atom),
-                min,
-                max,
-                greedy,
-            }),
+            Some((min, max, greedy)) => Ok(Node::Repeat { node: Box::new(atom), min, max, greedy }),
         }
     }
 
@@ -188,11 +164,7 @@ impl Parser {
         let min = self.number(&mut i)?;
         let max = if self.chars.get(i) == Some(&',') {
             i += 1;
-            if self.chars.get(i) == Some(&'}') {
-                None
-            } else {
-                Some(self.number(&mut i)?)
-            }
+            if self.chars.get(i) == Some(&'}') { None } else { Some(self.number(&mut i)?) }
         } else {
             Some(min)
         };
@@ -262,27 +234,13 @@ impl Parser {
                 self.pos += 1;
                 let body = self.group_body()?;
                 // Legacy grammar lets lookaheads take a quantifier; the `u` grammar does not.
-                Ok((
-                    Node::Look {
-                        ahead: true,
-                        negate: c == '!',
-                        body: Box::new(body),
-                    },
-                    !self.unicode,
-                ))
+                Ok((Node::Look { ahead: true, negate: c == '!', body: Box::new(body) }, !self.unicode))
             }
             Some('<') => match self.peek_at(1) {
                 Some(c @ ('=' | '!')) => {
                     self.pos += 2;
                     let body = self.group_body()?;
-                    Ok((
-                        Node::Look {
-                            ahead: false,
-                            negate: c == '!',
-                            body: Box::new(body),
-                        },
-                        false,
-                    ))
+                    Ok((Node::Look { ahead: false, negate: c == '!', body: Box::new(body) }, false))
                 }
                 _ => {
                     self.pos += 1;
@@ -330,11 +288,7 @@ impl Parser {
             if c == '>' && !name.is_empty() {
                 return Ok(name);
             }
-            let ok = if name.is_empty() {
-                is_id_start(c)
-            } else {
-                is_id_continue(c)
-            };
+            let ok = if name.is_empty() { is_id_start(c) } else { is_id_continue(c) };
             if !ok {
                 return Err(self.error("Invalid capture group name"));
             }
@@ -383,13 +337,7 @@ impl Parser {
                 ClassAtom::Char(ch) => Ok((Node::Char(ch), true)),
                 ClassAtom::Escape(e) => Ok((Node::Escape(e), true)),
                 // A lone surrogate never occurs in Rust text: an empty class says "never matches".
-                ClassAtom::Surrogate(_) => Ok((
-                    Node::Class(Class {
-                        negated: false,
-                        items: Vec::new(),
-                    }),
-                    true,
-                )),
+                ClassAtom::Surrogate(_) => Ok((Node::Class(Class { negated: false, items: Vec::new() }), true)),
             },
         }
     }
@@ -408,9 +356,7 @@ impl Parser {
                 '(' if !in_class => {
                     if chars.get(i + 1) != Some(&'?') {
                         count += 1;
-                    } else if chars.get(i + 2) == Some(&'<')
-                        && !matches!(chars.get(i + 3), Some('=') | Some('!'))
-                    {
+                    } else if chars.get(i + 2) == Some(&'<') && !matches!(chars.get(i + 3), Some('=') | Some('!')) {
                         count += 1;
                         let n: String = chars[i + 3..].iter().take_while(|&&c| c != '>').collect();
                         if n == name {
@@ -467,8 +413,7 @@ impl Parser {
             '-' if in_class && self.unicode => ClassAtom::Char('-'),
             'c' => {
                 let letter = self.peek().filter(|l| {
-                    l.is_ascii_alphabetic()
-                        || (in_class && !self.unicode && (l.is_ascii_digit() || *l == '_'))
+                    l.is_ascii_alphabetic() || (in_class && !self.unicode && (l.is_ascii_digit() || *l == '_'))
                 });
                 match letter {
                     Some(l) => {
@@ -551,11 +496,7 @@ impl Parser {
             return Some(value);
         }
         let high = self.hex_digits(4)?;
-        if (0xd800..0xdc00).contains(&high)
-            && unicode
-            && self.peek() == Some('\\')
-            && self.peek_at(1) == Some('u')
-        {
+        if (0xd800..0xdc00).contains(&high) && unicode && self.peek() == Some('\\') && self.peek_at(1) == Some('u') {
             let save = self.pos;
             self.pos += 2;
             match self.hex_digits(4) {
@@ -593,10 +534,7 @@ impl Parser {
                 "Script" | "sc" | "Script_Extensions" | "scx" => is_script_name(value),
                 _ => false,
             },
-            None => {
-                GENERAL_CATEGORIES.contains(&text.as_str())
-                    || BINARY_PROPERTIES.contains(&text.as_str())
-            }
+            None => GENERAL_CATEGORIES.contains(&text.as_str()) || BINARY_PROPERTIES.contains(&text.as_str()),
         };
         // JavaScript wants the exact spelling; the Rust engine must also know the property.
         if !valid || fancy_regex::Regex::new(&format!("\\p{{{text}}}")).is_err() {
@@ -693,10 +631,7 @@ fn scalar_range(a: u32, b: u32) -> impl Iterator<Item = ClassItem> {
 }
 
 fn is_syntax_char(c: char) -> bool {
-    matches!(
-        c,
-        '^' | '$' | '\\' | '.' | '*' | '+' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '|'
-    )
+    matches!(c, '^' | '$' | '\\' | '.' | '*' | '+' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '|')
 }
 
 fn is_id_start(c: char) -> bool {

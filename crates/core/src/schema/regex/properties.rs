@@ -190,7 +190,6 @@ pub(super) const BINARY_PROPERTIES: &[&str] = &[
 pub(super) fn is_script_name(value: &str) -> bool {
     value.split('_').all(|word| {
         let mut chars = word.chars();
-        chars.next().is_some_and(|c| c.is_ascii_uppercase())
-            && chars.all(|c| c.is_ascii_alphabetic())
+        chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphabetic())
     })
 }

@@ -7,18 +7,10 @@ use serde_json::{Map, Value};
 use super::{Ctx, Path, Validator};
 use crate::json;
 use crate::schema::equal::duplicate;
-use crate::schema::node::{
-    Additional, AdditionalItems, ArrayKeywords, Dependency, Items, ObjectKeywords,
-};
+use crate::schema::node::{Additional, AdditionalItems, ArrayKeywords, Dependency, Items, ObjectKeywords};
 
 impl Validator<'_> {
-    pub(super) fn array(
-        &mut self,
-        a: &ArrayKeywords,
-        items: &mut Vec<Value>,
-        path: &Path<'_>,
-        ctx: Ctx,
-    ) -> bool {
+    pub(super) fn array(&mut self, a: &ArrayKeywords, items: &mut Vec<Value>, path: &Path<'_>, ctx: Ctx) -> bool {
         if !ctx.composite {
             for (i, default) in &a.defaults {
                 if *i >= items.len() {
@@ -32,23 +24,13 @@ impl Validator<'_> {
         if let Some(max) = &a.max_items
             && len > max.value
         {
-            self.error(ctx, path, || {
-                format!(
-                    "must NOT have more than {} items",
-                    json::number_text(&max.text)
-                )
-            });
+            self.error(ctx, path, || format!("must NOT have more than {} items", json::number_text(&max.text)));
             return false;
         }
         if let Some(min) = &a.min_items
             && len < min.value
         {
-            self.error(ctx, path, || {
-                format!(
-                    "must NOT have fewer than {} items",
-                    json::number_text(&min.text)
-                )
-            });
+            self.error(ctx, path, || format!("must NOT have fewer than {} items", json::number_text(&min.text)));
             return false;
         }
         match a.additional_items {
@@ -86,11 +68,7 @@ impl Validator<'_> {
                 }
                 // ajv quirk: its generated code carries on only if at least one item of the tuple was checked,
                 // so an array too short for the first checked position skips `contains` and `uniqueItems`.
-                if list
-                    .iter()
-                    .position(Option::is_some)
-                    .is_some_and(|first| items.len() <= first)
-                {
+                if list.iter().position(Option::is_some).is_some_and(|first| items.len() <= first) {
                     return true;
                 }
             }
@@ -100,9 +78,10 @@ impl Validator<'_> {
                 None => !items.is_empty(),
                 Some(id) => {
                     let start = self.errors.len();
-                    let found = items.iter_mut().enumerate().any(|(i, item)| {
-                        self.eval(id, item, &Path::Index(path, i), ctx.composite())
-                    });
+                    let found = items
+                        .iter_mut()
+                        .enumerate()
+                        .any(|(i, item)| self.eval(id, item, &Path::Index(path, i), ctx.composite()));
                     if found || !ctx.composite {
                         self.errors.truncate(start);
                     }
@@ -110,18 +89,14 @@ impl Validator<'_> {
                 }
             };
             if !found {
-                self.error(ctx, path, || {
-                    "must contain at least 1 valid item(s)".to_string()
-                });
+                self.error(ctx, path, || "must contain at least 1 valid item(s)".to_string());
                 return false;
             }
         }
         if let Some(fast) = a.unique_items
             && let Some((i, j)) = duplicate(items, fast)
         {
-            self.error(ctx, path, || {
-                format!("must NOT have duplicate items (items ## {j} and {i} are identical)")
-            });
+            self.error(ctx, path, || format!("must NOT have duplicate items (items ## {j} and {i} are identical)"));
             return false;
         }
         true
@@ -145,29 +120,17 @@ impl Validator<'_> {
         if let Some(max) = &o.max_properties
             && count > max.value
         {
-            self.error(ctx, path, || {
-                format!(
-                    "must NOT have more than {} properties",
-                    json::number_text(&max.text)
-                )
-            });
+            self.error(ctx, path, || format!("must NOT have more than {} properties", json::number_text(&max.text)));
             return false;
         }
         if let Some(min) = &o.min_properties
             && count < min.value
         {
-            self.error(ctx, path, || {
-                format!(
-                    "must NOT have fewer than {} properties",
-                    json::number_text(&min.text)
-                )
-            });
+            self.error(ctx, path, || format!("must NOT have fewer than {} properties", json::number_text(&min.text)));
             return false;
         }
         if let Some(missing) = o.required.iter().find(|name| !has(map, name)) {
-            self.error(ctx, path, || {
-                format!("must have required property '{missing}'")
-            });
+            self.error(ctx, path, || format!("must have required property '{missing}'"));
             return false;
         }
         if let Some(id) = o.property_names {
@@ -188,15 +151,8 @@ impl Validator<'_> {
                 Dependency::Properties(deps) => {
                     if deps.iter().any(|d| !has(map, d)) {
                         self.error(ctx, path, || {
-                            let noun = if deps.len() == 1 {
-                                "property"
-                            } else {
-                                "properties"
-                            };
-                            format!(
-                                "must have {noun} {} when property {name} is present",
-                                deps.join(", ")
-                            )
+                            let noun = if deps.len() == 1 { "property" } else { "properties" };
+                            format!("must have {noun} {} when property {name} is present", deps.join(", "))
                         });
                         return false;
                     }
@@ -239,10 +195,8 @@ impl Validator<'_> {
 
     /// `additionalProperties` with `removeAdditional: "failing"`: never an error, extra properties go.
     fn additional(&mut self, o: &ObjectKeywords, map: &mut Map<String, Value>, path: &Path<'_>) {
-        let is_extra = |key: &str| {
-            !o.declared.iter().any(|d| d == key)
-                && !o.pattern_properties.iter().any(|(r, _)| r.test(key))
-        };
+        let is_extra =
+            |key: &str| !o.declared.iter().any(|d| d == key) && !o.pattern_properties.iter().any(|(r, _)| r.test(key));
         match o.additional {
             Additional::Allowed => {}
             Additional::Remove => map.retain(|key, _| !is_extra(key)),
@@ -274,17 +228,10 @@ fn is_array_index(key: &str) -> bool {
 
 fn array_index(key: &str) -> Option<u32> {
     let b = key.as_bytes();
-    if b.is_empty()
-        || b.len() > 10
-        || !b.iter().all(u8::is_ascii_digit)
-        || (b.len() > 1 && b[0] == b'0')
-    {
+    if b.is_empty() || b.len() > 10 || !b.iter().all(u8::is_ascii_digit) || (b.len() > 1 && b[0] == b'0') {
         return None;
     }
-    key.parse::<u64>()
-        .ok()
-        .filter(|&n| n < u64::from(u32::MAX))
-        .map(|n| n as u32)
+    key.parse::<u64>().ok().filter(|&n| n < u64::from(u32::MAX)).map(|n| n as u32)
 }
 
 /// Sort key for a stable sort into JavaScript order: indices first by value, other keys keep their place.
@@ -299,17 +246,9 @@ fn js_key_rank(key: &str) -> (u8, u32) {
 const LINEAR_LOOKUP: usize = 8;
 
 fn has(map: &Map<String, Value>, key: &str) -> bool {
-    if map.len() <= LINEAR_LOOKUP {
-        map.keys().any(|k| k == key)
-    } else {
-        map.contains_key(key)
-    }
+    if map.len() <= LINEAR_LOOKUP { map.keys().any(|k| k == key) } else { map.contains_key(key) }
 }
 
 fn get_mut<'m>(map: &'m mut Map<String, Value>, key: &str) -> Option<&'m mut Value> {
-    if map.len() <= LINEAR_LOOKUP {
-        map.iter_mut().find(|(k, _)| *k == key).map(|(_, v)| v)
-    } else {
-        map.get_mut(key)
-    }
+    if map.len() <= LINEAR_LOOKUP { map.iter_mut().find(|(k, _)| *k == key).map(|(_, v)| v) } else { map.get_mut(key) }
 }

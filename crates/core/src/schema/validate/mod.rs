@@ -14,8 +14,7 @@ mod collections;
 use super::ValidationError;
 use super::equal::equal;
 use super::node::{
-    FormatLimit, Group, Keywords, Node, NodeId, NumberKeywords, Ref, StringKeywords, TypeCheck,
-    Untyped, types,
+    FormatLimit, Group, Keywords, Node, NodeId, NumberKeywords, Ref, StringKeywords, TypeCheck, Untyped, types,
 };
 use crate::json;
 
@@ -82,23 +81,14 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
-    pub(crate) const TOP: Ctx = Ctx {
-        composite: false,
-        collect: true,
-    };
+    pub(crate) const TOP: Ctx = Ctx { composite: false, collect: true };
 
     fn composite(self) -> Ctx {
-        Ctx {
-            composite: true,
-            ..self
-        }
+        Ctx { composite: true, ..self }
     }
 
     fn silent() -> Ctx {
-        Ctx {
-            composite: true,
-            collect: false,
-        }
+        Ctx { composite: true, collect: false }
     }
 }
 
@@ -116,22 +106,13 @@ pub(crate) struct Validator<'a> {
 
 impl<'a> Validator<'a> {
     pub(crate) fn new(nodes: &'a [Node]) -> Self {
-        Validator {
-            nodes,
-            errors: Vec::new(),
-            depth: 0,
-            overflow: None,
-            soft_failure: false,
-        }
+        Validator { nodes, errors: Vec::new(), depth: 0, overflow: None, soft_failure: false }
     }
 
     fn error(&mut self, ctx: Ctx, path: &Path<'_>, message: impl FnOnce() -> String) {
         self.soft_failure = false;
         if ctx.collect {
-            self.errors.push(ValidationError {
-                path: path.pointer(),
-                message: message(),
-            });
+            self.errors.push(ValidationError { path: path.pointer(), message: message() });
         }
     }
 
@@ -236,10 +217,7 @@ impl<'a> Validator<'a> {
         if !r.call {
             return self.eval(r.target, data, path, ctx);
         }
-        let called = Ctx {
-            composite: false,
-            ..ctx
-        };
+        let called = Ctx { composite: false, ..ctx };
         let valid = self.eval(r.target, data, path, called);
         if !valid {
             self.soft_failure = true;
@@ -248,13 +226,7 @@ impl<'a> Validator<'a> {
     }
 
     /// Evaluates a branch on a copy when it could change the data; the copy is kept only if asked.
-    fn branch(
-        &mut self,
-        id: NodeId,
-        data: &mut Value,
-        path: &Path<'_>,
-        ctx: Ctx,
-    ) -> (bool, Option<Value>) {
+    fn branch(&mut self, id: NodeId, data: &mut Value, path: &Path<'_>, ctx: Ctx) -> (bool, Option<Value>) {
         let mutates = matches!(&self.nodes[id], Node::Object(k) if k.mutates);
         if mutates {
             let mut copy = data.clone();
@@ -280,9 +252,7 @@ impl<'a> Validator<'a> {
         if let Some(values) = &u.enumeration
             && !values.iter().any(|v| equal(data, v))
         {
-            self.error(ctx, path, || {
-                "must be equal to one of the allowed values".to_string()
-            });
+            self.error(ctx, path, || "must be equal to one of the allowed values".to_string());
             return false;
         }
         if let Some(not) = u.not {
@@ -331,9 +301,7 @@ impl<'a> Validator<'a> {
                 };
                 if valid {
                     if passed {
-                        self.error(ctx, path, || {
-                            "must match exactly one schema in oneOf".to_string()
-                        });
+                        self.error(ctx, path, || "must match exactly one schema in oneOf".to_string());
                         return false;
                     }
                     passed = true;
@@ -343,9 +311,7 @@ impl<'a> Validator<'a> {
                 }
             }
             if !passed {
-                self.error(ctx, path, || {
-                    "must match exactly one schema in oneOf".to_string()
-                });
+                self.error(ctx, path, || "must match exactly one schema in oneOf".to_string());
                 return false;
             }
             self.errors.truncate(start);
@@ -359,11 +325,7 @@ impl<'a> Validator<'a> {
             let start = self.errors.len();
             let cond_valid = self.eval(c.cond, data, path, Ctx::silent());
             self.errors.truncate(start);
-            let (clause, name) = if cond_valid {
-                (c.then, "then")
-            } else {
-                (c.otherwise, "else")
-            };
+            let (clause, name) = if cond_valid { (c.then, "then") } else { (c.otherwise, "else") };
             if let Some(id) = clause
                 && !self.eval(id, data, path, ctx)
             {
@@ -379,34 +341,16 @@ impl<'a> Validator<'a> {
 
     fn number(&mut self, n: &NumberKeywords, x: f64, path: &Path<'_>, ctx: Ctx) -> bool {
         let checks = [
-            (
-                &n.maximum,
-                x > n.maximum.as_ref().map_or(0.0, |l| l.value),
-                "<=",
-            ),
-            (
-                &n.minimum,
-                x < n.minimum.as_ref().map_or(0.0, |l| l.value),
-                ">=",
-            ),
-            (
-                &n.exclusive_maximum,
-                x >= n.exclusive_maximum.as_ref().map_or(0.0, |l| l.value),
-                "<",
-            ),
-            (
-                &n.exclusive_minimum,
-                x <= n.exclusive_minimum.as_ref().map_or(0.0, |l| l.value),
-                ">",
-            ),
+            (&n.maximum, x > n.maximum.as_ref().map_or(0.0, |l| l.value), "<="),
+            (&n.minimum, x < n.minimum.as_ref().map_or(0.0, |l| l.value), ">="),
+            (&n.exclusive_maximum, x >= n.exclusive_maximum.as_ref().map_or(0.0, |l| l.value), "<"),
+            (&n.exclusive_minimum, x <= n.exclusive_minimum.as_ref().map_or(0.0, |l| l.value), ">"),
         ];
         for (limit, failed, op) in checks {
             if let Some(limit) = limit
                 && failed
             {
-                self.error(ctx, path, || {
-                    format!("must be {op} {}", json::number_text(&limit.text))
-                });
+                self.error(ctx, path, || format!("must be {op} {}", json::number_text(&limit.text)));
                 return false;
             }
         }
@@ -414,9 +358,7 @@ impl<'a> Validator<'a> {
             // ajv: `res = data / m; res !== parseInt(res)`, which is false for integers below 1e21 only.
             let res = x / m.value;
             if m.value == 0.0 || res.fract() != 0.0 || res.abs() >= 1e21 || !res.is_finite() {
-                self.error(ctx, path, || {
-                    format!("must be multiple of {}", json::number_text(&m.text))
-                });
+                self.error(ctx, path, || format!("must be multiple of {}", json::number_text(&m.text)));
                 return false;
             }
         }
@@ -436,10 +378,7 @@ impl<'a> Validator<'a> {
                 && length > max.value
             {
                 self.error(ctx, path, || {
-                    format!(
-                        "must NOT have more than {} characters",
-                        json::number_text(&max.text)
-                    )
+                    format!("must NOT have more than {} characters", json::number_text(&max.text))
                 });
                 return false;
             }
@@ -447,10 +386,7 @@ impl<'a> Validator<'a> {
                 && length < min.value
             {
                 self.error(ctx, path, || {
-                    format!(
-                        "must NOT have fewer than {} characters",
-                        json::number_text(&min.text)
-                    )
+                    format!("must NOT have fewer than {} characters", json::number_text(&min.text))
                 });
                 return false;
             }
