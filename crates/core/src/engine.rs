@@ -131,8 +131,8 @@ pub enum StepAction {
     /// Not the target: return this value to the workflow code.
     Return(Value),
     /// Run this step: call `skip` first when `check_skip` (and the step has one), then the resolver, with
-    /// these compiled controls.
-    Run { controls: Value, check_skip: bool },
+    /// the compiled controls of [`Run::active_controls`].
+    Run { check_skip: bool },
 }
 
 /// The step being run (the target, or each step in a local run).
@@ -339,8 +339,8 @@ impl Run {
             return Ok(StepAction::Return(value));
         }
         let controls = self.prepare_controls(index).map_err(|e| self.fail(e))?;
-        self.active = Some(Active { step: index, controls: controls.clone(), outputs: None, providers: Map::new() });
-        Ok(StepAction::Run { controls, check_skip: self.mode != Mode::Preview })
+        self.active = Some(Active { step: index, controls, outputs: None, providers: Map::new() });
+        Ok(StepAction::Run { check_skip: self.mode != Mode::Preview })
     }
 
     /// Hydrates a step that ran in an earlier job (spec §10.4, non-target).
@@ -496,9 +496,10 @@ impl Run {
         Ok(())
     }
 
-    /// Finishes the running step: sanitises its outputs and records them. Returns what the step call
-    /// gives back to the workflow code. After this an execute/preview run is done.
-    pub fn complete(&mut self) -> Result<Value, FrameworkError> {
+    /// Finishes the running step: sanitises its outputs and records them. Returns what the step call gives
+    /// back to the workflow code, or `None` once the run is done (the target of an execute or preview:
+    /// the workflow code stops there, so nothing is handed back).
+    pub fn complete(&mut self) -> Result<Option<Value>, FrameworkError> {
         let Some(active) = self.active.take() else {
             return Err(self.fail(bridge_error("no step is running".into())));
         };
@@ -512,10 +513,10 @@ impl Run {
             let result = local_result(step.kind, &outputs, self.payload());
             self.step_results.insert(step.id.clone(), outputs);
             set_step_context(&mut self.context, &step.id, result.clone());
-            return Ok(result);
+            return Ok(Some(result));
         }
-        self.outcome = Some(Outcome { outputs: outputs.clone(), providers: active.providers, skip: false });
-        Ok(outputs)
+        self.outcome = Some(Outcome { outputs, providers: active.providers, skip: false });
+        Ok(None)
     }
 
     fn step_failure(&mut self, cause: UserError) -> FrameworkError {

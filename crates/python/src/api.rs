@@ -141,6 +141,7 @@ pub fn cancel_trigger<'py>(
 /// `POST /v1/bridge/sync?source=<source>` with the bridge URL; returns the API's JSON answer.
 #[pyfunction]
 #[pyo3(signature = (bridge_url, *, api_url, secret_key, timeout, retries, backoff, source="cli"))]
+#[allow(clippy::too_many_arguments)]
 pub fn sync_bridge<'py>(
     py: Python<'py>,
     bridge_url: &str,

@@ -255,14 +255,22 @@ impl StepMachine {
     }
 
     fn start(&mut self, py: Python<'_>) -> PyResult<Poll> {
-        let action = lock(&self.run)?.enter(self.kind, &self.id);
-        let (controls, check_skip) = match action {
+        let (action, controls_py) = {
+            let mut run = lock(&self.run)?;
+            let action = run.enter(self.kind, &self.id);
+            let controls = match (&action, run.active_controls()) {
+                (Ok(StepAction::Run { .. }), Some(c)) => Some(to_py(py, c)?),
+                _ => None,
+            };
+            (action, controls)
+        };
+        let check_skip = match action {
             Err(e) => return self.fail(py, e),
             Ok(StepAction::Halt) => return Err(Halt::new_err(())),
             Ok(StepAction::Return(v)) => return Ok(Poll::Ready(Ok(to_py(py, &v)?.unbind()))),
-            Ok(StepAction::Run { controls, check_skip }) => (controls, check_skip),
+            Ok(StepAction::Run { check_skip }) => check_skip,
         };
-        let controls_py = to_py(py, &controls)?;
+        let controls_py = controls_py.unwrap_or_else(|| PyDict::new(py).into_any());
         let controls_py = match &self.control_model {
             Some(model) => match model_instance(model.bind(py), &controls_py) {
                 Ok(m) => m,
@@ -421,20 +429,12 @@ impl StepMachine {
     }
 
     fn complete(&mut self, py: Python<'_>) -> PyResult<Poll> {
-        let mut run = lock(&self.run)?;
-        let value = match run.complete() {
-            Ok(v) => v,
-            Err(e) => {
-                drop(run);
-                return self.fail(py, e);
-            }
-        };
-        let done = run.is_done();
-        drop(run);
-        if done {
-            return Err(Halt::new_err(()));
+        let completed = lock(&self.run)?.complete();
+        match completed {
+            Ok(Some(value)) => Ok(Poll::Ready(Ok(to_py(py, &value)?.unbind()))),
+            Ok(None) => Err(Halt::new_err(())),
+            Err(e) => self.fail(py, e),
         }
-        Ok(Poll::Ready(Ok(to_py(py, &value)?.unbind())))
     }
 }
 

@@ -175,11 +175,12 @@ impl<'a> Step<'a> {
             }
             Mode::Run(run) => run,
         };
-        let (controls, check_skip) = match run.enter(kind, id).map_err(failed)? {
+        let check_skip = match run.enter(kind, id).map_err(failed)? {
             StepAction::Halt => return Err(StepError::Halt),
             StepAction::Return(value) => return Ok(value),
-            StepAction::Run { controls, check_skip } => (controls, check_skip),
+            StepAction::Run { check_skip } => check_skip,
         };
+        let controls = run.active_controls().cloned().unwrap_or_default();
         if let (true, Some(skip)) = (check_skip, &options.skip)
             && let Some(value) = run.skip(Ok(skip(&controls))).map_err(failed)?
         {
@@ -195,8 +196,7 @@ impl<'a> Step<'a> {
             let outputs = run.active_outputs().cloned().unwrap_or(Value::Null);
             run.provider_resolved(&provider_id, f(&controls, &outputs)).map_err(failed)?;
         }
-        let value = run.complete().map_err(failed)?;
-        if run.is_done() { Err(StepError::Halt) } else { Ok(value) }
+        run.complete().map_err(failed)?.ok_or(StepError::Halt)
     }
 }
 
