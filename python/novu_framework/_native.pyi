@@ -68,6 +68,7 @@ class Bridge:
         server_name: str,
         max_body_bytes: int | None = None,
         api_timeout: float | None = None,
+        liquid_limits: Mapping[str, int] | None = None,
     ) -> None: ...
     @property
     def headers(self) -> list[tuple[str, str]]: ...
@@ -90,10 +91,10 @@ class Bridge:
         body: bytes,
     ) -> tuple[int, bytes] | Job | Awaitable[tuple[int, bytes]]: ...
     def handle_local(
-        self, workflow_id: str, signature: str | None, legacy_signature: str | None, body: bytes
+        self, method: str, workflow_id: str, signature: str | None, legacy_signature: str | None, body: bytes
     ) -> tuple[int, bytes]: ...
     def handle_local_async(
-        self, workflow_id: str, signature: str | None, legacy_signature: str | None, body: bytes
+        self, method: str, workflow_id: str, signature: str | None, legacy_signature: str | None, body: bytes
     ) -> tuple[int, bytes] | Job | Awaitable[tuple[int, bytes]]: ...
 
 def define_workflow(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from . import _native
@@ -29,6 +29,8 @@ class Client:
     call is repeated after a connection failure or a 5xx/429 answer, waiting ``retry_backoff`` seconds
     before the first retry and twice as long before each next one (triggers keep their transaction id, so
     Novu cannot deliver twice). ``max_body_bytes`` caps request bodies the bridge accepts (5 MiB).
+    ``liquid_limits`` bounds the rendering of controls per request: ``max_iterations`` (loop iterations,
+    1,000,000), ``max_string_bytes`` and ``max_output_bytes`` (4 MiB each), ``max_work_bytes`` (64 MiB).
 
     Example::
 
@@ -46,6 +48,7 @@ class Client:
         retries: int = 2,
         retry_backoff: float = 0.25,
         max_body_bytes: int | None = None,
+        liquid_limits: Mapping[str, int] | None = None,
     ) -> None:
         secret, strict, url = _native.resolve_client(secret_key, strict_authentication, api_url)
         self.secret_key: str = secret
@@ -61,6 +64,7 @@ class Client:
         self.retries: int = retries
         self.retry_backoff: float = retry_backoff
         self.max_body_bytes: int | None = max_body_bytes
+        self.liquid_limits: dict[str, int] | None = dict(liquid_limits) if liquid_limits is not None else None
 
     def __repr__(self) -> str:
         key = "set" if self.secret_key else "unset"
@@ -91,4 +95,5 @@ class Client:
             server_name=server_name,
             max_body_bytes=self.max_body_bytes,
             api_timeout=self.api_timeout,
+            liquid_limits=self.liquid_limits,
         )

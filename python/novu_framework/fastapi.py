@@ -24,8 +24,6 @@ from .workflow import Workflow
 
 __all__ = ["serve"]
 
-_METHODS = ["GET", "POST", "OPTIONS", "PUT", "PATCH", "DELETE", "HEAD"]
-
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -82,7 +80,8 @@ class _Endpoint:
         body = await _read_body(receive, self.limit)
         signature, legacy = _signatures(scope)
         if self.local:
-            result = self.bridge.handle_local_async(scope["path_params"]["workflow_id"], signature, legacy, body)
+            workflow_id = scope["path_params"]["workflow_id"]
+            result = self.bridge.handle_local_async(scope["method"], workflow_id, signature, legacy, body)
         else:
             result = self.bridge.handle_async(scope["method"], scope["query_string"], signature, legacy, body)
         status, content = await _settle(result)
@@ -111,9 +110,10 @@ def serve(
     bridge = (client or Client())._bridge(workflows, "fastapi")
     base = route.rstrip("/") or "/"
     router = APIRouter()
-    router.routes.append(Route(base, _Endpoint(bridge, local=False), methods=_METHODS, include_in_schema=False))
+    # No method list: every method reaches the bridge, which answers the ones it does not serve with a 405.
+    router.routes.append(Route(base, _Endpoint(bridge, local=False), include_in_schema=False))
     execute = f"{base.rstrip('/')}/workflows/{{workflow_id:path}}/execute"
-    router.routes.append(Route(execute, _Endpoint(bridge, local=True), methods=["POST"], include_in_schema=False))
+    router.routes.append(Route(execute, _Endpoint(bridge, local=True), include_in_schema=False))
     app.include_router(router)
     # Lets `novu-framework discover module:app` list what this app serves.
     served = getattr(app.state, "novu_framework", [])

@@ -21,7 +21,8 @@ from .workflow import Workflow
 
 __all__ = ["serve"]
 
-_METHODS = ["GET", "POST", "OPTIONS", "PUT", "PATCH", "DELETE", "HEAD"]
+# Every standard method reaches the bridge, which answers the ones it does not serve with a JSON 405.
+_METHODS = ["GET", "POST", "OPTIONS", "PUT", "PATCH", "DELETE", "HEAD", "TRACE", "CONNECT"]
 _names = itertools.count()
 
 
@@ -59,6 +60,7 @@ def serve(
 
     def novu_execute(workflow_id: str) -> Response:
         status, body = bridge.handle_local(
+            request.method,
             workflow_id,
             request.headers.get("novu-signature"),
             request.headers.get("x-novu-signature"),
@@ -68,7 +70,11 @@ def serve(
 
     blueprint.add_url_rule(base, "bridge", novu_bridge, methods=_METHODS, provide_automatic_options=False)
     blueprint.add_url_rule(
-        f"{base.rstrip('/')}/workflows/<path:workflow_id>/execute", "execute", novu_execute, methods=["POST"]
+        f"{base.rstrip('/')}/workflows/<path:workflow_id>/execute",
+        "execute",
+        novu_execute,
+        methods=_METHODS,
+        provide_automatic_options=False,
     )
     app.register_blueprint(blueprint)
     # Lets `novu-framework discover module:app` list what this app serves.

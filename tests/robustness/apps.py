@@ -88,7 +88,27 @@ def build_workflows() -> list[Workflow]:
     def no_schema(payload: dict[str, Any], step: Any) -> None:
         step.chat("chat", body_only, control_schema=MESSAGE_CONTROLS)
 
-    return [hostile, hostile_async, no_schema]
+    @workflow("user-failures", {"type": "object", "properties": {"mode": {"type": "string", "default": "ok"}}})
+    def user_failures(payload: dict[str, Any], step: Any) -> None:
+        """A resolver that fails the way `payload.mode` says: user-code failures, not hostile requests."""
+
+        def resolve(controls: Mapping[str, Any]) -> Any:
+            mode = payload.get("mode")
+            if mode == "raise":
+                raise ValueError("boom from user code")
+            if mode == "recurse":
+                return resolve(controls)
+            if mode == "not-json":
+                return {"body": {1, 2}}
+            if mode == "none":
+                return None
+            if mode == "huge":
+                return {"body": "x" * 10_000_000}
+            return {"body": "ok"}
+
+        step.sms("fail", resolve)
+
+    return [hostile, hostile_async, no_schema, user_failures]
 
 
 WORKFLOWS = build_workflows()

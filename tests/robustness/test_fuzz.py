@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from novu_framework import NovuError
@@ -112,11 +112,13 @@ JSON_SCALARS = (
     | st.floats(allow_nan=False, allow_infinity=False)
     | SHORT_TEXT
 )
-JSON_VALUES = st.recursive(
-    JSON_SCALARS,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(SHORT_TEXT, children, max_size=4),
-    max_leaves=20,
-)
+
+
+def containers(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(children, max_size=4) | st.dictionaries(SHORT_TEXT, children, max_size=4)
+
+
+JSON_VALUES = st.recursive(JSON_SCALARS, containers, max_leaves=20)
 LIQUID_PIECES = [
     "{{",
     "}}",
@@ -298,6 +300,8 @@ def no_marker_in(*texts: str | bytes | None) -> None:
 
 
 def check(target: Target, answer: Answer, *, local: bool = False) -> None:
+    code = answer.json.get("code") if isinstance(answer.json, dict) else None
+    event(f"{target.name}: {answer.status} {code or ''}".strip())
     if not local and isinstance(answer.json, dict) and "error" in answer.json and answer.status == 404:
         # `agent-event` for an unknown agent: upstream's own shape (spec §2.3).
         assert "not registered" in answer.json["error"], answer.describe()
@@ -416,14 +420,11 @@ PYTHON_ODDITIES = st.sampled_from(
         math.pi,
     ]
 )
-PY_VALUES = st.recursive(
-    JSON_SCALARS | PYTHON_ODDITIES,
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(SHORT_TEXT, children, max_size=3),
-    max_leaves=12,
-)
+PY_VALUES = st.recursive(JSON_SCALARS | PYTHON_ODDITIES, containers, max_leaves=12)
 
 
 def check_run(result: Any) -> None:
+    event("completed")
     assert isinstance(result, dict) and result.get("status") == "completed", result
     json.dumps(result)  # the result is plain JSON data
 
@@ -443,10 +444,12 @@ def test_fuzz_workflow_run(workflow: Any, to: Any, payload: Any, controls: Any) 
     try:
         result = workflow.run(to, payload, controls=controls)
     except NovuError as e:
+        event(f"{type(e).__name__} {e.status}")
         assert e.status < 500, f"{type(e).__name__} {e.status}: {e.message} {e.data!r}"
         assert SECRET not in str(e)
         return
     except (TypeError, ValueError) as e:
+        event(type(e).__name__)
         assert str(e), "an error without a message"
         return
     except BaseException as e:  # a pyo3 PanicException derives from BaseException
@@ -460,6 +463,7 @@ def test_fuzz_workflow_run_liquid(subject: str, body: str, step: str) -> None:
     try:
         result = WORKFLOWS[0].run("sub-1", {"name": "Ada"}, controls={step: {"subject": subject, "body": body}})
     except NovuError as e:
+        event(f"{type(e).__name__} {e.status}")
         assert e.status == 400, f"{type(e).__name__} {e.status}: {e.message} {e.data!r}"
         return
     except BaseException as e:

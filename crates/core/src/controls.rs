@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 
 use crate::json;
 use crate::jsonrepair::jsonrepair;
-use crate::liquid::{self, ErrorKind, Limits, LiquidError, Session, Template};
+use crate::liquid::{self, ErrorKind, Limits, LiquidError, Session, Template, Usage};
 
 /// Why controls could not be compiled.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,21 +53,24 @@ const JSON_STRING_MARKER: &str = "__novuJsonString";
 /// Renders every template in `controls` with the render `context` (spec §10.5.1) and returns the compiled
 /// controls.
 pub fn compile_controls(controls: &Value, context: &Value, limits: &Limits) -> Result<Value, CompileError> {
-    compile_controls_cached(controls, context, limits, &TemplateCache::default())
+    compile_controls_cached(controls, context, limits, &TemplateCache::default(), &mut Usage::default())
 }
 
-/// [`compile_controls`], taking already parsed templates from `cache` (e.g. a step's control defaults).
+/// [`compile_controls`], taking already parsed templates from `cache` (e.g. a step's control defaults) and
+/// counting the rendering against `limits` on top of what `spent` says earlier renders of the same request
+/// used (`spent` is updated).
 pub fn compile_controls_cached(
     controls: &Value,
     context: &Value,
     limits: &Limits,
     cache: &TemplateCache,
+    spent: &mut Usage,
 ) -> Result<Value, CompileError> {
     let tree = lift(controls);
     let mut texts = Vec::new();
     collect_texts(&tree, &mut texts);
     let prepared = prepare(&texts, cache)?;
-    let mut session = Session::new(context, *limits);
+    let mut session = Session::resume(context, *limits, *spent);
     let mut rendered = Vec::with_capacity(texts.len());
     let mut halted = false;
     for item in &prepared {
@@ -82,6 +85,7 @@ pub fn compile_controls_cached(
         }
     }
     let mut rendered = Rendered { texts: rendered.into_iter(), halted };
+    *spent = session.usage();
     let value = rebuild(&tree, &mut rendered).unwrap_or(Value::Null);
     Ok(repair_data(value))
 }

@@ -431,6 +431,11 @@ impl Bridge {
     }
 
     pub fn dispatch_local_at(&self, workflow_id: &str, request: &Request<'_>, now_ms: f64) -> Dispatch {
+        if request.method != "POST" {
+            let e =
+                FrameworkError::new(ErrorCode::MethodNotAllowedError, "Method not allowed. Please use `POST`", None);
+            return respond(local_error(&e));
+        }
         if request.body.len() > self.config.max_body_bytes {
             return respond(local_error(&body_too_large(self.config.max_body_bytes)));
         }

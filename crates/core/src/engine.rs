@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 use crate::controls::compile_controls_cached;
 use crate::error::{ErrorCode, FrameworkError, UserError, ValidationIssue, wrap_cause};
 use crate::json;
-use crate::liquid::Limits;
+use crate::liquid::{Limits, Usage};
 use crate::sanitize::sanitize_value;
 use crate::schema::{Schema, ValidationError};
 use crate::steps::StepKind;
@@ -170,6 +170,8 @@ pub struct Run {
     started: Instant,
     options: RunOptions,
     finished: bool,
+    /// The Liquid budget is per request: every step's rendering counts against it.
+    liquid_spent: Usage,
 }
 
 impl Run {
@@ -226,6 +228,7 @@ impl Run {
             started,
             options,
             finished: false,
+            liquid_spent: Usage::default(),
         })
     }
 
@@ -256,6 +259,7 @@ impl Run {
             started: Instant::now(),
             options,
             finished: false,
+            liquid_spent: Usage::default(),
         })
     }
 
@@ -378,7 +382,7 @@ impl Run {
         };
         let controls = validate(step.controls.schema(), given)
             .map_err(|issues| FrameworkError::controls_invalid(wf, id, &issues))?;
-        compile_controls_cached(&controls, &self.context, &self.options.limits, &step.templates)
+        compile_controls_cached(&controls, &self.context, &self.options.limits, &step.templates, &mut self.liquid_spent)
             .map_err(|e| FrameworkError::controls_compilation_failed(wf, id, e.data))
     }
 

@@ -228,14 +228,44 @@ impl std::fmt::Display for ParseError {
 
 /// Parses JSON text, refusing nesting deeper than [`MAX_DEPTH`] and numbers JSON cannot hold.
 pub fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
-    // serde_json enforces the same 128-level recursion limit; its message says where it stopped.
-    serde_json::from_slice::<Value>(bytes).map_err(|e| ParseError {
-        message: if e.to_string().contains("recursion limit") {
-            format!("JSON nesting is deeper than {MAX_DEPTH} levels")
-        } else {
-            format!("invalid JSON: {e}")
-        },
-    })
+    // Measured first, so that serde_json's own recursion limit (one level short of ours) can be lifted
+    // safely: nothing deeper than MAX_DEPTH reaches the recursive parser.
+    if nesting_depth(bytes) > MAX_DEPTH {
+        return Err(ParseError { message: format!("JSON nesting is deeper than {MAX_DEPTH} levels") });
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    de.disable_recursion_limit();
+    let value = serde::Deserialize::deserialize(&mut de).and_then(|v: Value| de.end().map(|()| v));
+    value.map_err(|e| ParseError { message: format!("invalid JSON: {e}") })
+}
+
+/// The deepest nesting of arrays and objects in JSON text (strings skipped; stops counting past the limit).
+fn nesting_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+                if deepest > MAX_DEPTH {
+                    return deepest;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// JavaScript truthiness of a JSON value (`""`, `0`, `null`, `false` are falsy; `{}` and `[]` are truthy).
@@ -292,6 +322,12 @@ mod tests {
         let deep = "[".repeat(200) + &"]".repeat(200);
         let err = parse(deep.as_bytes()).unwrap_err();
         assert!(err.message.contains("deeper than 128"), "{}", err.message);
+        let at_limit = "[".repeat(128) + &"]".repeat(128);
+        assert!(parse(at_limit.as_bytes()).is_ok());
+        let over = "{\"a\":".repeat(129) + "1" + &"}".repeat(129);
+        assert!(parse(over.as_bytes()).is_err());
+        let in_strings = format!("[\"{}\"]", "[".repeat(500));
+        assert!(parse(in_strings.as_bytes()).is_ok());
         assert!(parse(b"{\"a\":").unwrap_err().message.starts_with("invalid JSON"));
     }
 

@@ -136,3 +136,16 @@ fn the_deepest_accepted_nesting_fits_a_small_stack() {
     assert_eq!(run(template).unwrap()["subject"], "VZ");
     assert_eq!(run(too_deep).unwrap_err().data, json!({"name": "ParseError"}));
 }
+
+#[test]
+fn the_budget_is_shared_by_the_renders_of_one_request() {
+    use novu_framework_core::controls::{TemplateCache, compile_controls_cached};
+    use novu_framework_core::liquid::Usage;
+    let controls = json!({ "subject": "{% for i in (1..600000) %}{% endfor %}x" });
+    let (context, limits, cache) = (context(), Limits::default(), TemplateCache::default());
+    let mut spent = Usage::default();
+    compile_controls_cached(&controls, &context, &limits, &cache, &mut spent).expect("first render fits");
+    assert!(spent.iterations >= 600_000);
+    let err = compile_controls_cached(&controls, &context, &limits, &cache, &mut spent).expect_err("over budget");
+    assert_eq!(err.data["name"], "LimitError");
+}

@@ -229,9 +229,11 @@ fn cached_templates_render_the_same() {
     shareable(&cache);
     assert_eq!(cache.len(), 1);
     let controls = json!({"subject": "Hi {{payload.name}}", "body": "{{ t.body }}"});
-    let cached = compile_controls_cached(&controls, &context(), &Limits::default(), &cache).unwrap();
+    let cached =
+        compile_controls_cached(&controls, &context(), &Limits::default(), &cache, &mut Default::default()).unwrap();
     assert_eq!(cached, compile(controls).unwrap());
     assert_eq!(cached, json!({"subject": "Hi Bob", "body": "{{t.body}}"}));
-    let err = compile_controls_cached(&defaults, &context(), &Limits::default(), &cache).unwrap_err();
+    let err = compile_controls_cached(&defaults, &context(), &Limits::default(), &cache, &mut Default::default())
+        .unwrap_err();
     assert_eq!(err.data, json!({"name": "TokenizationError"}));
 }

@@ -122,7 +122,7 @@ impl NativeBridge {
 impl NativeBridge {
     #[new]
     #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (workflows, *, secret_key, strict_authentication, api_url, server_name, max_body_bytes=None, api_timeout=None))]
+    #[pyo3(signature = (workflows, *, secret_key, strict_authentication, api_url, server_name, max_body_bytes=None, api_timeout=None, liquid_limits=None))]
     fn new(
         py: Python<'_>,
         workflows: Vec<PyRef<'_, WorkflowHandle>>,
@@ -132,9 +132,24 @@ impl NativeBridge {
         server_name: String,
         max_body_bytes: Option<usize>,
         api_timeout: Option<f64>,
+        liquid_limits: Option<HashMap<String, u64>>,
     ) -> PyResult<NativeBridge> {
         let mut config =
             BridgeConfig { secret_key, strict_authentication, api_url, server_name, ..BridgeConfig::default() };
+        for (name, value) in liquid_limits.unwrap_or_default() {
+            let limits = &mut config.limits;
+            match name.as_str() {
+                "max_iterations" => limits.max_iterations = value,
+                "max_string_bytes" => limits.max_string_bytes = value as usize,
+                "max_output_bytes" => limits.max_output_bytes = value as usize,
+                "max_work_bytes" => limits.max_work_bytes = value,
+                other => {
+                    return Err(PyValueError::new_err(format!(
+                        "unknown Liquid limit `{other}` (max_iterations, max_string_bytes, max_output_bytes, max_work_bytes)"
+                    )));
+                }
+            }
+        }
         if let Some(limit) = max_body_bytes {
             config.max_body_bytes = limit;
         }
@@ -205,31 +220,33 @@ impl NativeBridge {
     }
 
     /// Handles `POST {route}/workflows/<workflow_id>/execute`; returns `(status, body)`.
-    #[pyo3(signature = (workflow_id, signature, legacy_signature, body))]
+    #[pyo3(signature = (method, workflow_id, signature, legacy_signature, body))]
     fn handle_local(
         &self,
         py: Python<'_>,
+        method: &str,
         workflow_id: &str,
         signature: Option<&str>,
         legacy_signature: Option<&str>,
         body: &[u8],
     ) -> PyResult<Py<PyAny>> {
-        let request = Request { method: "POST", query: "", signature, legacy_signature, body };
+        let request = Request { method, query: "", signature, legacy_signature, body };
         let dispatch = py.detach(|| self.core.dispatch_local(workflow_id, &request));
         self.finish_sync(py, dispatch, Route::Local)
     }
 
     /// The async twin of `handle_local` (same return forms as `handle_async`).
-    #[pyo3(signature = (workflow_id, signature, legacy_signature, body))]
+    #[pyo3(signature = (method, workflow_id, signature, legacy_signature, body))]
     fn handle_local_async(
         &self,
         py: Python<'_>,
+        method: &str,
         workflow_id: &str,
         signature: Option<&str>,
         legacy_signature: Option<&str>,
         body: &[u8],
     ) -> PyResult<Py<PyAny>> {
-        let request = Request { method: "POST", query: "", signature, legacy_signature, body };
+        let request = Request { method, query: "", signature, legacy_signature, body };
         let dispatch = py.detach(|| self.core.dispatch_local(workflow_id, &request));
         self.finish_async(py, dispatch, Route::Local)
     }

@@ -137,8 +137,18 @@ fn native_framework_error(py: Python<'_>, value: &Bound<'_, PyAny>) -> Option<Fr
     Some(e)
 }
 
+/// `(type, value, traceback)`: PyO3 keeps the traceback beside the exception rather than on it.
+fn exc_info<'py>(py: Python<'py>, err: &PyErr) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
+    let tb = match err.traceback(py) {
+        Some(tb) => tb.into_any(),
+        None => py.None().into_bound(py),
+    };
+    pyo3::types::PyTuple::new(py, [err.get_type(py).into_any(), err.value(py).clone().into_any(), tb])
+}
+
 fn traceback_text(py: Python<'_>, err: &PyErr) -> Option<String> {
-    let lines = modules(py).ok()?.traceback.bind(py).call_method1("format_exception", (err.value(py),)).ok()?;
+    let args = exc_info(py, err).ok()?;
+    let lines = modules(py).ok()?.traceback.bind(py).call_method1("format_exception", args).ok()?;
     let parts: Vec<String> = lines.extract().ok()?;
     Some(parts.concat())
 }
@@ -147,7 +157,8 @@ fn traceback_text(py: Python<'_>, err: &PyErr) -> Option<String> {
 pub fn log(py: Python<'_>, err: &PyErr, context: &str, as_error: bool) {
     let Ok(m) = modules(py) else { return };
     let kwargs = PyDict::new(py);
-    if kwargs.set_item("exc_info", err.value(py)).is_err() {
+    let Ok(info) = exc_info(py, err) else { return };
+    if kwargs.set_item("exc_info", info).is_err() {
         return;
     }
     let level = if as_error { "error" } else { "warning" };

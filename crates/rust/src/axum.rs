@@ -15,7 +15,7 @@ use axum::body::{Body, to_bytes};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response as HttpResponse};
-use axum::routing::{any, post};
+use axum::routing::any;
 
 use novu_framework_core::dispatch::{Request, Response, Route};
 
@@ -26,7 +26,7 @@ pub fn router(bridge: Arc<Bridge>, route: &str) -> Router {
     let base = route.trim_end_matches('/');
     let base = if base.is_empty() { "/" } else { base };
     let execute = format!("{}/workflows/{{workflow_id}}/execute", base.trim_end_matches('/'));
-    Router::new().route(base, any(bridge_route)).route(&execute, post(execute_route)).with_state(bridge)
+    Router::new().route(base, any(bridge_route)).route(&execute, any(execute_route)).with_state(bridge)
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -57,6 +57,7 @@ async fn bridge_route(
 
 async fn execute_route(
     State(bridge): State<Arc<Bridge>>,
+    method: Method,
     Path(workflow_id): Path<String>,
     headers: HeaderMap,
     body: Body,
@@ -66,7 +67,7 @@ async fn execute_route(
         return reply(&bridge, bridge.core().payload_too_large(Route::Local));
     };
     let request = Request {
-        method: "POST",
+        method: method.as_str(),
         query: "",
         signature: header(&headers, "novu-signature"),
         legacy_signature: header(&headers, "x-novu-signature"),

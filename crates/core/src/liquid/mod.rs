@@ -25,7 +25,7 @@ mod tokenizer;
 mod value;
 
 pub use error::{ErrorKind, LiquidError};
-pub use render::Session;
+pub use render::{Session, Usage};
 
 use ast::Node;
 

@@ -58,9 +58,23 @@ pub struct Session<'a> {
     output: usize,
 }
 
+/// What a session has spent of its [`Limits`], carried from one session to the next when several
+/// render for one request (each step of a local run compiles its own controls).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub iterations: u64,
+    pub work: u64,
+    pub output: usize,
+}
+
 impl<'a> Session<'a> {
     /// A session over a render context (an object whose keys are the top-level variables).
     pub fn new(env: &'a Value, limits: Limits) -> Session<'a> {
+        Self::resume(env, limits, Usage::default())
+    }
+
+    /// A session that starts with `spent` already counted against `limits`.
+    pub fn resume(env: &'a Value, limits: Limits, spent: Usage) -> Session<'a> {
         Session {
             env,
             limits,
@@ -71,10 +85,15 @@ impl<'a> Session<'a> {
             cycles: HashMap::new(),
             break_called: false,
             continue_called: false,
-            iterations: 0,
-            work: 0,
-            output: 0,
+            iterations: spent.iterations,
+            work: spent.work,
+            output: spent.output,
         }
+    }
+
+    /// What this session has spent so far (including what it resumed with).
+    pub fn usage(&self) -> Usage {
+        Usage { iterations: self.iterations, work: self.work, output: self.output }
     }
 
     /// Renders a template to its final text; variables assigned here stay visible to later renders.
