@@ -69,7 +69,10 @@ def test_async_workflow_with_async_resolvers() -> None:
         await step.email(
             "email",
             email_resolver,
-            control_schema={"type": "object", "properties": {"subject": {"type": "string", "default": "Hi {{payload.name}}"}}},
+            control_schema={
+                "type": "object",
+                "properties": {"subject": {"type": "string", "default": "Hi {{payload.name}}"}},
+            },
         )
         await step.sms("sms", lambda: {"body": "sync resolver in an async workflow"})
 
