@@ -415,6 +415,21 @@ impl Bridge {
         }
     }
 
+    /// The answer to a failure of the library itself (a bug): 500 `BridgeError`, with the detail only when
+    /// strict authentication is off.
+    pub fn internal_error(&self, route: Route, detail: &str) -> Response {
+        let message = if self.config.strict_authentication {
+            "Unknown BridgeError: the bridge failed while handling this request (see the server log)".to_string()
+        } else {
+            format!("Unknown BridgeError: {detail}")
+        };
+        let e = FrameworkError::new(ErrorCode::BridgeError, message, Some(json!({})));
+        match route {
+            Route::Bridge => Response::error(&e),
+            Route::Local => local_error(&e),
+        }
+    }
+
     /// The answer to a body over the size limit, for adapters that stop reading at the limit.
     pub fn payload_too_large(&self, route: Route) -> Response {
         let e = body_too_large(self.config.max_body_bytes);
@@ -695,6 +710,20 @@ fn hex(b: Option<&u8>) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn internal_errors_keep_details_inside_under_strict_authentication() {
+        let strict = BridgeConfig { secret_key: "k".into(), ..BridgeConfig::default() };
+        let bridge = Bridge::new(Vec::new(), strict).unwrap();
+        let r = bridge.internal_error(Route::Bridge, "conversion failed at /a/b.py");
+        assert_eq!(r.status, 500);
+        let text = String::from_utf8_lossy(r.body.as_bytes()).to_string();
+        assert!(text.contains("\"code\":\"BridgeError\"") && !text.contains("b.py"), "{text}");
+        let lax = BridgeConfig { strict_authentication: false, ..BridgeConfig::default() };
+        let r = Bridge::new(Vec::new(), lax).unwrap().internal_error(Route::Local, "conversion failed");
+        let text = String::from_utf8_lossy(r.body.as_bytes()).to_string();
+        assert!(text.contains("\"detail\":\"Unknown BridgeError: conversion failed\""), "{text}");
+    }
 
     #[test]
     fn query_follows_url_search_params() {

@@ -12,8 +12,8 @@ use novu_framework_core::dispatch::{Body, Bridge, BridgeConfig, Dispatch, Reques
 use novu_framework_core::engine::Run;
 use novu_framework_core::error::FrameworkError;
 
-use crate::driver::{NativeFuture, drive_sync};
-use crate::errors::framework_error;
+use crate::driver::{Machine, NativeFuture, Poll, drive_sync};
+use crate::errors::{framework_error, log, log_message};
 use crate::workflow::{Finisher, WorkflowEntry, WorkflowHandle, WorkflowMachine, header_list};
 
 #[pyclass(module = "novu_framework._native", name = "Bridge", frozen)]
@@ -55,8 +55,35 @@ pub struct Job {
 }
 
 enum Work {
-    Run(Box<WorkflowMachine>),
+    Run(Box<Guarded>),
     Trigger(TriggerCall),
+}
+
+/// A workflow run for the bridge routes: whatever goes wrong in the binding itself (a bug, not user code,
+/// which the run already reports) is logged and answered as a 500 `BridgeError`, never raised into the
+/// web framework.
+struct Guarded {
+    machine: WorkflowMachine,
+    core: Arc<Bridge>,
+    route: Route,
+}
+
+impl Machine for Guarded {
+    fn advance(&mut self, py: Python<'_>, input: Option<PyResult<Py<PyAny>>>) -> Poll {
+        match self.machine.advance(py, input) {
+            Poll::Ready(Err(e)) => Poll::Ready(internal_error(py, &self.core, self.route, &e.to_string(), Some(&e))),
+            other => other,
+        }
+    }
+}
+
+/// Logs a failure of the library itself and answers it as a 500 `BridgeError`.
+fn internal_error(py: Python<'_>, core: &Bridge, route: Route, what: &str, err: Option<&PyErr>) -> PyResult<Py<PyAny>> {
+    match err {
+        Some(e) => log(py, e, "novu_framework failed while serving a request", true),
+        None => log_message(py, &format!("novu_framework failed while serving a request: {what}")),
+    }
+    Ok(response_tuple(py, &core.internal_error(route, what), &[])?.into_any().unbind())
 }
 
 #[pymethods]
@@ -82,22 +109,44 @@ impl NativeBridge {
             .ok_or_else(|| PyRuntimeError::new_err(format!("workflow `{}` has no function", run.workflow().id)))
     }
 
-    fn machine(&self, run: Run, route: Route) -> PyResult<WorkflowMachine> {
+    fn machine(&self, run: Run, route: Route) -> PyResult<Guarded> {
         let entry = self.entry_for(&run)?;
         let expose_stack = !self.core.config().strict_authentication;
-        Ok(WorkflowMachine::new(entry, run, expose_stack, bridge_finisher(self.core.clone(), route)))
+        let machine = WorkflowMachine::new(entry, run, expose_stack, bridge_finisher(self.core.clone(), route));
+        Ok(Guarded { machine, core: self.core.clone(), route })
+    }
+
+    /// Dispatches with the GIL released; a panic in the core is answered as a 500, not propagated.
+    fn dispatch(&self, py: Python<'_>, request: &Request<'_>, local: Option<&str>) -> Dispatch {
+        let route = if local.is_some() { Route::Local } else { Route::Bridge };
+        let outcome = py.detach(|| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match local {
+                Some(workflow_id) => self.core.dispatch_local(workflow_id, request),
+                None => self.core.dispatch(request),
+            }))
+        });
+        outcome.unwrap_or_else(|panic| {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic in the core".into());
+            log_message(py, &format!("novu_framework failed while serving a request: {what}"));
+            Dispatch::Respond(self.core.internal_error(route, &what))
+        })
     }
 
     /// Finishes a dispatch on this thread.
     fn finish_sync(&self, py: Python<'_>, dispatch: Dispatch, route: Route) -> PyResult<Py<PyAny>> {
-        match dispatch {
-            Dispatch::Respond(r) => Ok(response_tuple(py, &r, &self.shared)?.into_any().unbind()),
+        let result = match dispatch {
+            Dispatch::Respond(r) => return Ok(response_tuple(py, &r, &self.shared)?.into_any().unbind()),
             Dispatch::Trigger(call) => {
                 let response = py.detach(|| call.send());
-                Ok(response_tuple(py, &response, &[])?.into_any().unbind())
+                response_tuple(py, &response, &[]).map(|t| t.into_any().unbind())
             }
-            Dispatch::Run(run) => drive_sync(py, &mut self.machine(*run, route)?),
-        }
+            Dispatch::Run(run) => self.machine(*run, route).and_then(|mut m| drive_sync(py, &mut m)),
+        };
+        result.or_else(|e| internal_error(py, &self.core, route, &e.to_string(), Some(&e)))
     }
 
     /// Finishes a dispatch for an async adapter: a ready tuple, a [`Job`] for a worker thread (sync user
@@ -107,8 +156,11 @@ impl NativeBridge {
             Dispatch::Respond(r) => Ok(response_tuple(py, &r, &self.shared)?.into_any().unbind()),
             Dispatch::Trigger(call) => Ok(Py::new(py, Job { work: Mutex::new(Some(Work::Trigger(call))) })?.into_any()),
             Dispatch::Run(run) => {
-                let machine = self.machine(*run, route)?;
-                if machine.is_async() {
+                let machine = match self.machine(*run, route) {
+                    Ok(m) => m,
+                    Err(e) => return internal_error(py, &self.core, route, &e.to_string(), Some(&e)),
+                };
+                if machine.machine.is_async() {
                     Ok(Py::new(py, NativeFuture::new(Box::new(machine)))?.into_any())
                 } else {
                     Ok(Py::new(py, Job { work: Mutex::new(Some(Work::Run(Box::new(machine)))) })?.into_any())
@@ -197,7 +249,7 @@ impl NativeBridge {
     ) -> PyResult<Py<PyAny>> {
         let query = String::from_utf8_lossy(query);
         let request = Request { method, query: &query, signature, legacy_signature, body };
-        let dispatch = py.detach(|| self.core.dispatch(&request));
+        let dispatch = self.dispatch(py, &request, None);
         self.finish_sync(py, dispatch, Route::Bridge)
     }
 
@@ -215,7 +267,7 @@ impl NativeBridge {
     ) -> PyResult<Py<PyAny>> {
         let query = String::from_utf8_lossy(query);
         let request = Request { method, query: &query, signature, legacy_signature, body };
-        let dispatch = py.detach(|| self.core.dispatch(&request));
+        let dispatch = self.dispatch(py, &request, None);
         self.finish_async(py, dispatch, Route::Bridge)
     }
 
@@ -231,7 +283,7 @@ impl NativeBridge {
         body: &[u8],
     ) -> PyResult<Py<PyAny>> {
         let request = Request { method, query: "", signature, legacy_signature, body };
-        let dispatch = py.detach(|| self.core.dispatch_local(workflow_id, &request));
+        let dispatch = self.dispatch(py, &request, Some(workflow_id));
         self.finish_sync(py, dispatch, Route::Local)
     }
 
@@ -247,7 +299,7 @@ impl NativeBridge {
         body: &[u8],
     ) -> PyResult<Py<PyAny>> {
         let request = Request { method, query: "", signature, legacy_signature, body };
-        let dispatch = py.detach(|| self.core.dispatch_local(workflow_id, &request));
+        let dispatch = self.dispatch(py, &request, Some(workflow_id));
         self.finish_async(py, dispatch, Route::Local)
     }
 }

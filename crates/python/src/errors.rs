@@ -165,3 +165,10 @@ pub fn log(py: Python<'_>, err: &PyErr, context: &str, as_error: bool) {
     // Logging must never turn into a second failure.
     let _ = m.logger.bind(py).call_method(level, ("%s", context), Some(&kwargs));
 }
+
+/// Logs a message at error level on the `novu_framework` logger.
+pub fn log_message(py: Python<'_>, message: &str) {
+    if let Ok(m) = modules(py) {
+        let _ = m.logger.bind(py).call_method1("error", ("%s", message));
+    }
+}
