@@ -92,8 +92,10 @@ def main() -> None:
     bridge = client._bridge(build("sync"), "bench")
     gc.collect()
     rss_start = rss_kib()
-    print(f"novu-framework {_native.__version__} | Python {platform.python_version()} | {platform.machine()} | "
-          f"nproc {os.cpu_count()} | {args.iterations} iterations per request")
+    print(
+        f"novu-framework {_native.__version__} | Python {platform.python_version()} | {platform.machine()} | "
+        f"nproc {os.cpu_count()} | {args.iterations} iterations per request"
+    )
     print(f"{'request':32} {'median µs':>10} {'p99 µs':>10} {'mean µs':>10}")
     for name, (method, query, body) in requests().items():
         samples = measure(bridge, method, query, body, args.iterations)
@@ -117,8 +119,10 @@ def main() -> None:
     gc.collect()
     rss_1m = rss_kib()
     growth = (rss_1m - rss_100k) / rss_100k * 100
-    print(f"RSS after 100k executes: {rss_100k / 1024:.1f} MiB; after {args.rss_iterations // 1000}k: "
-          f"{rss_1m / 1024:.1f} MiB; growth {growth:+.2f} %")
+    print(
+        f"RSS after 100k executes: {rss_100k / 1024:.1f} MiB; after {args.rss_iterations // 1000}k: "
+        f"{rss_1m / 1024:.1f} MiB; growth {growth:+.2f} %"
+    )
 
 
 if __name__ == "__main__":

@@ -54,6 +54,8 @@ class NativeFuture:
 class Job:
     """Work for a worker thread (sync user code or a blocking HTTP call); returns `(status, body)`."""
 
+    @property
+    def runs_user_code(self) -> bool: ...
     def __call__(self) -> tuple[int, bytes]: ...
 
 @final

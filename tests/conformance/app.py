@@ -19,12 +19,15 @@ def make_app(framework: str, style: str = "sync", client: Client | None = None) 
         flask_app = Flask("conformance")
         serve_flask(flask_app, route="/api/novu", workflows=workflows, client=client)
         return flask_app
-    if framework == "fastapi":
+    if framework in ("fastapi", "fastapi-inline"):
         from fastapi import FastAPI
 
         from novu_framework.fastapi import serve as serve_fastapi
 
         fastapi_app = FastAPI()
-        serve_fastapi(fastapi_app, route="/api/novu", workflows=workflows, client=client)
+        inline = framework == "fastapi-inline"
+        serve_fastapi(
+            fastapi_app, route="/api/novu", workflows=workflows, client=client, run_sync_in_threadpool=not inline
+        )
         return fastapi_app
     raise ValueError(f"unknown framework {framework!r}")

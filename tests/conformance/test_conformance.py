@@ -1,6 +1,7 @@
 """Every case of the vendored corpus, over real HTTP on loopback, against the Flask and the FastAPI
 adapter, with strict authentication on and a loopback stand-in for the Novu API; once with the reference
-workflows written as sync functions and once as `async def`."""
+workflows written as sync functions and once as `async def` (and, for FastAPI, once more with sync
+workflows run on the event loop instead of the thread pool)."""
 
 from __future__ import annotations
 
@@ -21,21 +22,16 @@ EXPECTED = harness.expected()
 DEVIATIONS = harness.deviations()
 
 
-@pytest.fixture(scope="module", params=["flask", "fastapi"])
-def framework(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+SERVED = [("flask", "sync"), ("flask", "async"), ("fastapi", "sync"), ("fastapi", "async"), ("fastapi-inline", "sync")]
 
 
-@pytest.fixture(scope="module", params=["sync", "async"])
-def style(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture(scope="module")
-def bridge_url(framework: str, style: str) -> Iterator[str]:
+@pytest.fixture(scope="module", params=SERVED, ids=[f"{framework}-{style}" for framework, style in SERVED])
+def bridge_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    framework, style = request.param
     with NovuApiStandIn(SECRET) as api:
         client = Client(secret_key=SECRET, strict_authentication=True, api_url=api.url)
-        with serve_app(framework, make_app(framework, style, client)) as base:
+        server = "flask" if framework == "flask" else "fastapi"
+        with serve_app(server, make_app(framework, style, client)) as base:
             yield f"{base}/api/novu"
 
 

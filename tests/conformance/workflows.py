@@ -105,27 +105,31 @@ def controls(wf: str, step: str) -> Any:
     return S[wf]["steps"][step].get("controlSchema")
 
 
-def asynchronous(resolver: Any) -> Any:
-    """The same resolver as an `async def` (keyword-only providers stay keyword-only)."""
-    import inspect
+def a1(resolver: Any) -> Any:
+    """The one-argument resolver as an `async def`."""
 
-    if not inspect.signature(resolver).parameters:
-
-        async def no_args() -> Any:
-            return resolver()
-
-        return no_args
-    if all(p.kind == p.KEYWORD_ONLY for p in inspect.signature(resolver).parameters.values()):
-
-        async def keywords(**kwargs: Any) -> Any:
-            return resolver(**kwargs)
-
-        return keywords
-
-    async def one_arg(c: Any) -> Any:
+    async def resolve(c: Any) -> Any:
         return resolver(c)
 
-    return one_arg
+    return resolve
+
+
+def a0(resolver: Any) -> Any:
+    """The argument-less resolver as an `async def`."""
+
+    async def resolve() -> Any:
+        return resolver()
+
+    return resolve
+
+
+def akw(resolver: Any) -> Any:
+    """The provider override (keyword arguments) as an `async def`."""
+
+    async def resolve(**kwargs: Any) -> Any:
+        return resolver(**kwargs)
+
+    return resolve
 
 
 def build_sync() -> list[Workflow]:
@@ -170,46 +174,44 @@ def build_sync() -> list[Workflow]:
 
 
 def build_async() -> list[Workflow]:
-    a = asynchronous
-
     @workflow("welcome", S["welcome"]["payloadSchema"])
     async def welcome(payload: dict[str, Any], step: Any) -> None:
-        await step.in_app("inbox", a(inbox), control_schema=controls("welcome", "inbox"))
-        await step.email("welcome-email", a(subject_and_body), control_schema=controls("welcome", "welcome-email"))
-        await step.sms("sms", a(body_only), control_schema=controls("welcome", "sms"), skip=a(sms_disabled))
+        await step.in_app("inbox", a1(inbox), control_schema=controls("welcome", "inbox"))
+        await step.email("welcome-email", a1(subject_and_body), control_schema=controls("welcome", "welcome-email"))
+        await step.sms("sms", a1(body_only), control_schema=controls("welcome", "sms"), skip=a1(sms_disabled))
 
     @workflow("digest-flow", S["digest-flow"]["payloadSchema"])
     async def digest_flow(payload: dict[str, Any], step: Any) -> None:
-        digest = await step.digest("collect", a(collect), control_schema=controls("digest-flow", "collect"))
-        await step.email("summary", a(summary(digest)), control_schema=controls("digest-flow", "summary"))
+        digest = await step.digest("collect", a1(collect), control_schema=controls("digest-flow", "collect"))
+        await step.email("summary", a1(summary(digest)), control_schema=controls("digest-flow", "summary"))
 
     @workflow("delay-then-push", S["delay-then-push"]["payloadSchema"])
     async def delay_then_push(payload: dict[str, Any], step: Any) -> None:
-        await step.delay("wait", a(wait))
-        await step.push("push", a(subject_and_body), control_schema=controls("delay-then-push", "push"))
+        await step.delay("wait", a0(wait))
+        await step.push("push", a1(subject_and_body), control_schema=controls("delay-then-push", "push"))
         await step.chat(
-            "chat", a(body_only), control_schema=controls("delay-then-push", "chat"), providers={"slack": a(slack)}
+            "chat", a1(body_only), control_schema=controls("delay-then-push", "chat"), providers={"slack": akw(slack)}
         )
 
     @workflow("custom-step", S["custom-step"]["payloadSchema"])
     async def custom_step(payload: dict[str, Any], step: Any) -> None:
         result = await step.custom(
-            "compute", a(compute(payload)), output_schema=S["custom-step"]["steps"]["compute"]["outputSchema"]
+            "compute", a0(compute(payload)), output_schema=S["custom-step"]["steps"]["compute"]["outputSchema"]
         )
-        await step.in_app("notify", a(notify(result)), control_schema=controls("custom-step", "notify"))
+        await step.in_app("notify", a1(notify(result)), control_schema=controls("custom-step", "notify"))
 
     @workflow("strict-payload", S["strict-payload"]["payloadSchema"])
     async def strict_payload(payload: dict[str, Any], step: Any) -> None:
-        await step.sms("notify", a(body_only), control_schema=controls("strict-payload", "notify"))
+        await step.sms("notify", a1(body_only), control_schema=controls("strict-payload", "notify"))
 
     @workflow("throwing", S["throwing"]["payloadSchema"])
     async def throwing(payload: dict[str, Any], step: Any) -> None:
-        await step.sms("explode", a(explode))
+        await step.sms("explode", a0(explode))
 
     @workflow("prefs", S["prefs"]["payloadSchema"], **S["prefs"]["options"])
     async def prefs(payload: dict[str, Any], step: Any) -> None:
-        await step.email("email", a(invoice_email(payload)), control_schema=controls("prefs", "email"))
-        await step.in_app("in-app", a(invoice_in_app(payload)))
+        await step.email("email", a1(invoice_email(payload)), control_schema=controls("prefs", "email"))
+        await step.in_app("in-app", a0(invoice_in_app(payload)))
 
     return [welcome, digest_flow, delay_then_push, custom_step, strict_payload, throwing, prefs]
 

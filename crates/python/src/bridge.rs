@@ -88,6 +88,12 @@ fn internal_error(py: Python<'_>, core: &Bridge, route: Route, what: &str, err: 
 
 #[pymethods]
 impl Job {
+    /// True for a sync workflow run; false for a call to the Novu API, which always blocks on the network.
+    #[getter]
+    fn runs_user_code(&self) -> bool {
+        self.work.lock().map(|w| matches!(&*w, Some(Work::Run(_)))).unwrap_or(false)
+    }
+
     fn __call__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let work = self.work.lock().ok().and_then(|mut w| w.take());
         match work {
