@@ -70,24 +70,26 @@ pub fn number_from_f64(f: f64) -> Option<Number> {
 /// `JSON.stringify(value)`.
 pub fn stringify(value: &Value) -> String {
     let mut out = String::with_capacity(128);
-    write_value(&mut out, value, None, 0);
+    write_value_at(&mut out, value, None, 0);
     out
 }
 
 /// `JSON.stringify(value, null, indent)` (indent clamped to 10 as JavaScript does).
 pub fn stringify_pretty(value: &Value, indent: usize) -> String {
     let mut out = String::with_capacity(128);
-    let indent = indent.min(10);
-    write_value(&mut out, value, if indent == 0 { None } else { Some(indent) }, 0);
+    let gap = " ".repeat(indent.min(10));
+    write_value_at(&mut out, value, (!gap.is_empty()).then_some(gap.as_str()), 0);
     out
 }
 
 /// Appends `JSON.stringify(value)`.
 pub fn write_compact(out: &mut String, value: &Value) {
-    write_value(out, value, None, 0);
+    write_value_at(out, value, None, 0);
 }
 
-fn write_value(out: &mut String, value: &Value, indent: Option<usize>, depth: usize) {
+/// Appends `value` as `JSON.stringify(…, null, gap)` writes it when it sits `depth` levels deep (so that
+/// callers writing their own containers around JSON values keep JavaScript's layout).
+pub fn write_value_at(out: &mut String, value: &Value, gap: Option<&str>, depth: usize) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -103,10 +105,10 @@ fn write_value(out: &mut String, value: &Value, indent: Option<usize>, depth: us
                 if i > 0 {
                     out.push(',');
                 }
-                newline(out, indent, depth + 1);
-                write_value(out, item, indent, depth + 1);
+                newline(out, gap, depth + 1);
+                write_value_at(out, item, gap, depth + 1);
             }
-            newline(out, indent, depth);
+            newline(out, gap, depth);
             out.push(']');
         }
         Value::Object(map) => {
@@ -121,25 +123,26 @@ fn write_value(out: &mut String, value: &Value, indent: Option<usize>, depth: us
                     out.push(',');
                 }
                 first = false;
-                newline(out, indent, depth + 1);
+                newline(out, gap, depth + 1);
                 write_string(out, key);
                 out.push(':');
-                if indent.is_some() {
+                if gap.is_some() {
                     out.push(' ');
                 }
-                write_value(out, item, indent, depth + 1);
+                write_value_at(out, item, gap, depth + 1);
             });
-            newline(out, indent, depth);
+            newline(out, gap, depth);
             out.push('}');
         }
     }
 }
 
-fn newline(out: &mut String, indent: Option<usize>, depth: usize) {
-    if let Some(width) = indent {
+/// A line break and `depth` gaps, when writing with a gap.
+pub fn newline(out: &mut String, gap: Option<&str>, depth: usize) {
+    if let Some(gap) = gap {
         out.push('\n');
-        for _ in 0..width * depth {
-            out.push(' ');
+        for _ in 0..depth {
+            out.push_str(gap);
         }
     }
 }

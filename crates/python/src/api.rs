@@ -6,18 +6,15 @@ use std::time::Duration;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyTuple;
 use serde_json::Value;
 
 use novu_framework_core::novu_api::{ApiClient, ApiError, ApiResponse, CallPolicy};
-use novu_framework_core::trigger::{self, PreparedTrigger, TriggerEvent};
+use novu_framework_core::trigger;
 
-use crate::convert::{from_py, to_py};
-use crate::errors::framework_error;
-use crate::workflow::WorkflowHandle;
+use crate::convert::to_py;
 
 /// Connection settings of one call.
-fn client(api_url: &str, secret_key: &str, timeout: f64, retries: u32, backoff: f64) -> PyResult<ApiClient> {
+pub(crate) fn client(api_url: &str, secret_key: &str, timeout: f64, retries: u32, backoff: f64) -> PyResult<ApiClient> {
     if !(timeout.is_finite() && timeout > 0.0) {
         return Err(PyValueError::new_err("timeout must be a positive number of seconds"));
     }
@@ -56,7 +53,7 @@ fn raise(
 }
 
 /// The answer's JSON, or an error naming what went wrong; `what` says which call it was.
-fn settle(
+pub(crate) fn settle(
     py: Python<'_>,
     result: Result<ApiResponse, ApiError>,
     url: &str,
@@ -74,49 +71,6 @@ fn settle(
             Err(raise(py, kind, format!("{what} failed: {e}"), None, transaction_id, None, url))
         }
     }
-}
-
-/// Triggers a workflow on Novu: validates the payload, sends `POST /v1/events/trigger` and returns
-/// `(status, answer, transaction_id)`.
-#[allow(clippy::too_many_arguments)]
-pub fn trigger_workflow<'py>(
-    py: Python<'py>,
-    handle: &WorkflowHandle,
-    to: &Bound<'py, PyAny>,
-    payload: &Bound<'py, PyAny>,
-    transaction_id: Option<String>,
-    actor: &Bound<'py, PyAny>,
-    overrides: &Bound<'py, PyAny>,
-    controls: &Bound<'py, PyAny>,
-    context: &Bound<'py, PyAny>,
-    bridge_url: Option<String>,
-    api_url: &str,
-    secret_key: &str,
-    timeout: f64,
-    retries: u32,
-    backoff: f64,
-) -> PyResult<Bound<'py, PyTuple>> {
-    let optional = |v: &Bound<'py, PyAny>| -> PyResult<Option<Value>> {
-        if v.is_none() { Ok(None) } else { from_py(v).map(Some) }
-    };
-    let event = TriggerEvent {
-        to: from_py(to)?,
-        payload: optional(payload)?,
-        transaction_id,
-        actor: optional(actor)?,
-        overrides: optional(overrides)?,
-        controls: optional(controls)?,
-        context: optional(context)?,
-        bridge_url: bridge_url.or_else(|| trigger::bridge_url_from_env(|k| std::env::var(k).ok())),
-    };
-    let prepared: PreparedTrigger =
-        trigger::prepare(&handle.entry.definition, event).map_err(|e| framework_error(py, &e))?;
-    let api = client(api_url, secret_key, timeout, retries, backoff)?;
-    let url = api.url("/events/trigger");
-    let result = py.detach(|| trigger::send(&api, &prepared));
-    let (status, answer) = settle(py, result, &url, Some(&prepared.transaction_id), "Trigger")?;
-    let id = trigger::answered_transaction_id(&answer).unwrap_or_else(|| prepared.transaction_id.clone());
-    PyTuple::new(py, [status.into_pyobject(py)?.into_any(), to_py(py, &answer)?, id.into_pyobject(py)?.into_any()])
 }
 
 /// `DELETE /v1/events/trigger/<transaction_id>`; returns the API's JSON answer.

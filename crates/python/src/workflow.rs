@@ -10,8 +10,10 @@ use serde_json::{Map, Value, json};
 use novu_framework_core::dispatch::local_run;
 use novu_framework_core::engine::{Run, RunOptions};
 use novu_framework_core::error::{FrameworkError, UserError};
+use novu_framework_core::trigger::{self, PreparedTrigger, TriggerEvent};
 use novu_framework_core::workflow::{WorkflowBuilder, WorkflowDefinition, WorkflowOptions};
 
+use crate::api::{client, settle};
 use crate::convert::{from_py, to_py};
 use crate::driver::{Machine, NativeFuture, Poll, drive_sync, is_awaitable, run_sync};
 use crate::errors::{definition_error, framework_error, is_halt, user_error};
@@ -332,22 +334,29 @@ impl WorkflowHandle {
         retries: u32,
         backoff: f64,
     ) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
-        crate::api::trigger_workflow(
-            py,
-            self,
-            to,
-            payload,
+        let optional = |v: &Bound<'py, PyAny>| -> PyResult<Option<Value>> {
+            if v.is_none() { Ok(None) } else { from_py(v).map(Some) }
+        };
+        let event = TriggerEvent {
+            to: from_py(to)?,
+            payload: optional(payload)?,
             transaction_id,
-            actor,
-            overrides,
-            controls,
-            context,
-            bridge_url,
-            api_url,
-            secret_key,
-            timeout,
-            retries,
-            backoff,
+            actor: optional(actor)?,
+            overrides: optional(overrides)?,
+            controls: optional(controls)?,
+            context: optional(context)?,
+            bridge_url: bridge_url.or_else(|| trigger::bridge_url_from_env(|k| std::env::var(k).ok())),
+        };
+        let prepared: PreparedTrigger =
+            trigger::prepare(&self.entry.definition, event).map_err(|e| framework_error(py, &e))?;
+        let api = client(api_url, secret_key, timeout, retries, backoff)?;
+        let url = api.url("/events/trigger");
+        let result = py.detach(|| trigger::send(&api, &prepared));
+        let (status, answer) = settle(py, result, &url, Some(&prepared.transaction_id), "Trigger")?;
+        let id = trigger::answered_transaction_id(&answer).unwrap_or_else(|| prepared.transaction_id.clone());
+        pyo3::types::PyTuple::new(
+            py,
+            [status.into_pyobject(py)?.into_any(), to_py(py, &answer)?, id.into_pyobject(py)?.into_any()],
         )
     }
 

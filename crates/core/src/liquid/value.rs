@@ -368,15 +368,6 @@ pub fn json_gap(space: &Val<'_>) -> Option<String> {
     }
 }
 
-fn newline(out: &mut String, gap: Option<&str>, depth: usize) {
-    if let Some(gap) = gap {
-        out.push('\n');
-        for _ in 0..depth {
-            out.push_str(gap);
-        }
-    }
-}
-
 /// Writes one value; returns `false` for values JSON leaves out (`undefined`).
 fn write_json(out: &mut String, v: &Val<'_>, gap: Option<&str>, depth: usize) -> bool {
     match v {
@@ -391,7 +382,7 @@ fn write_json(out: &mut String, v: &Val<'_>, gap: Option<&str>, depth: usize) ->
             }
         }
         Val::Str(s) => json::write_string(out, s.as_str()),
-        Val::Json(j) => write_json_value(out, j, gap, depth),
+        Val::Json(j) => json::write_value_at(out, j, gap, depth),
         Val::Drop(Drop::Loop(l)) => {
             if gap.is_none() {
                 out.push_str(&loop_json(l));
@@ -421,12 +412,12 @@ fn write_json(out: &mut String, v: &Val<'_>, gap: Option<&str>, depth: usize) ->
                 if i > 0 {
                     out.push(',');
                 }
-                newline(out, gap, depth + 1);
+                json::newline(out, gap, depth + 1);
                 if !write_json(out, item, gap, depth + 1) {
                     out.push_str("null");
                 }
             }
-            newline(out, gap, depth);
+            json::newline(out, gap, depth);
             out.push(']');
         }
     }
@@ -447,7 +438,7 @@ fn write_entries<'x, 'a: 'x>(
         if any {
             out.push(',');
         }
-        newline(out, gap, depth + 1);
+        json::newline(out, gap, depth + 1);
         json::write_string(out, k);
         out.push(':');
         if gap.is_some() {
@@ -460,49 +451,11 @@ fn write_entries<'x, 'a: 'x>(
         }
     }
     if any {
-        newline(out, gap, depth);
+        json::newline(out, gap, depth);
         out.push('}');
     } else {
         out.truncate(start);
         out.push_str("{}");
-    }
-}
-
-fn write_json_value(out: &mut String, v: &Value, gap: Option<&str>, depth: usize) {
-    if gap.is_none() {
-        json::write_compact(out, v);
-        return;
-    }
-    match v {
-        Value::Array(items) if !items.is_empty() => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                newline(out, gap, depth + 1);
-                write_json_value(out, item, gap, depth + 1);
-            }
-            newline(out, gap, depth);
-            out.push(']');
-        }
-        Value::Object(map) if !map.is_empty() => {
-            out.push('{');
-            let mut first = true;
-            json::for_each_in_js_order(map, |k, item| {
-                if !first {
-                    out.push(',');
-                }
-                first = false;
-                newline(out, gap, depth + 1);
-                json::write_string(out, k);
-                out.push_str(": ");
-                write_json_value(out, item, gap, depth + 1);
-            });
-            newline(out, gap, depth);
-            out.push('}');
-        }
-        v => json::write_compact(out, v),
     }
 }
 
