@@ -311,10 +311,22 @@ impl Run {
         error
     }
 
+    /// The payload passed the schema but the binding's own model (pydantic validators) rejected it: the
+    /// run fails as it would for a schema error in this mode.
+    pub fn reject_payload(&mut self, issues: &[ValidationIssue]) -> FrameworkError {
+        let e = match self.mode {
+            Mode::Local => FrameworkError::workflow_payload_invalid(&self.workflow.id, issues),
+            Mode::Execute | Mode::Preview => FrameworkError::payload_invalid(&self.workflow.id, issues),
+        };
+        self.fail(e)
+    }
+
     /// A step call of kind `kind` with id `step_id` (spec §10.3).
     pub fn enter(&mut self, kind: StepKind, step_id: &str) -> Result<StepAction, FrameworkError> {
-        if self.finished && self.outcome.is_none() {
-            return Err(bridge_error("the workflow run is already finished".into()));
+        if self.finished {
+            return Err(bridge_error(format!(
+                "step `{step_id}` was called on the step object of a finished run; use the `step` argument of the current call"
+            )));
         }
         if let Some(failure) = &self.failure {
             return Err(failure.clone());
@@ -325,14 +337,20 @@ impl Run {
         if let Some(active) = &self.active {
             let running = &self.workflow.steps[active.step].id;
             return Err(self.fail(bridge_error(format!(
-                "step `{step_id}` was called while step `{running}` was running; call steps from the workflow function, not from resolvers"
+                "step `{step_id}` was called while step `{running}` was still running; steps run one at a time: finish (await) each step call before making the next, and never call steps from resolvers"
             ))));
         }
         let workflow = Arc::clone(&self.workflow);
         let Some(index) = workflow.step_index(step_id) else {
             return Err(self.fail(FrameworkError::step_not_found(step_id)));
         };
-        let _ = kind; // the discovered type is authoritative; the call site's method only named it
+        if workflow.steps[index].kind != kind {
+            let discovered = workflow.steps[index].kind.type_name();
+            return Err(self.fail(bridge_error(format!(
+                "step `{step_id}` was discovered with type `{discovered}` but is now called as `{}`; a step id keeps its type",
+                kind.type_name()
+            ))));
+        }
         let is_target = self.mode == Mode::Local || step_id == self.target;
         if !is_target {
             let step = &workflow.steps[index];
@@ -415,7 +433,12 @@ impl Run {
     pub fn skip(&mut self, skipped: Result<bool, UserError>) -> Result<Option<Value>, FrameworkError> {
         let skipped = match skipped {
             Ok(s) => s,
-            Err(cause) => return Err(self.step_failure(cause)),
+            Err(cause) => {
+                // Upstream evaluates `skip` outside the step's error wrapping: a failure there fails the run.
+                self.active = None;
+                let e = workflow_failure(&cause, self.options.expose_stack);
+                return Err(self.fail(e));
+            }
         };
         if !skipped {
             return Ok(None);
@@ -545,12 +568,12 @@ impl Run {
         self.finished = true;
         self.active = None;
         if let Some(failure) = &self.failure {
-            return Err(failure.clone());
+            return Err(self.redacted(failure.clone()));
         }
         if let (Err(cause), None) = (&returned, &self.outcome) {
             let e = workflow_failure(cause, self.options.expose_stack);
             self.failure = Some(e.clone());
-            return Err(e);
+            return Err(self.redacted(e));
         }
         if self.mode == Mode::Local {
             return Ok(json!({
@@ -561,8 +584,6 @@ impl Run {
             }));
         }
         let outcome = self.outcome.take().unwrap_or(Outcome { outputs: json!({}), providers: Map::new(), skip: false });
-        // Keep the run "done" so that later step calls halt.
-        self.outcome = Some(Outcome { outputs: Value::Null, providers: Map::new(), skip: false });
         let duration = self.started.elapsed().as_secs_f64() * 1000.0;
         Ok(json!({
             "outputs": outcome.outputs,
@@ -577,12 +598,27 @@ impl Run {
     }
 }
 
+impl Run {
+    /// Under strict authentication a server error carries no `data`: one raised by a nested run with
+    /// debugging output on would otherwise leak its traceback through this one.
+    fn redacted(&self, mut e: FrameworkError) -> FrameworkError {
+        let wraps_cause = matches!(
+            e.code,
+            ErrorCode::BridgeError | ErrorCode::StepExecutionFailedError | ErrorCode::ProviderExecutionFailedError
+        );
+        if !self.options.expose_stack && wraps_cause && e.status.is_none() {
+            e.data = Some(json!({}));
+        }
+        e
+    }
+}
+
 /// An exception from the workflow function outside any step (spec §4.3): pass-through errors keep their
-/// status, framework errors stay as they are, anything else is a `BridgeError`.
+/// status when it is a 4xx, framework errors stay as they are, anything else is a `BridgeError`.
 pub fn workflow_failure(cause: &UserError, expose_stack: bool) -> FrameworkError {
     match cause {
         UserError::Framework(e) => (**e).clone(),
-        UserError::PassThrough(p) => {
+        UserError::PassThrough(p) if (400..500).contains(&p.status) => {
             FrameworkError::pass_through(p.status, p.message.clone(), p.data.clone(), p.code.clone())
         }
         other => wrap_cause(ErrorCode::BridgeError, "Unknown BridgeError", other, expose_stack),
@@ -673,5 +709,138 @@ fn local_result(kind: StepKind, outputs: &Value, payload: &Value) -> Value {
         StepKind::Email | StepKind::Sms | StepKind::Push | StepKind::Chat | StepKind::Tool => {
             json!({})
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::PassThrough;
+    use crate::workflow::{StepOptions, WorkflowBuilder, WorkflowOptions};
+
+    /// `wf` with an sms step `a` then an email step `b`.
+    fn workflow() -> Arc<WorkflowDefinition> {
+        let mut b = WorkflowBuilder::new("wf", WorkflowOptions::default(), String::new()).unwrap();
+        b.add_step(StepKind::Sms, "a", StepOptions::default()).unwrap();
+        b.add_step(StepKind::Email, "b", StepOptions::default()).unwrap();
+        Arc::new(b.build())
+    }
+
+    fn run(mode: Mode, target: &str, expose_stack: bool) -> Run {
+        let event = Event {
+            payload: Some(json!({"k": 1})),
+            controls: Some(json!({})),
+            state: vec![StateItem { step_id: "a".into(), outputs: json!({"body": "hi"}) }],
+            ..Event::default()
+        };
+        let options = RunOptions { expose_stack, ..RunOptions::default() };
+        Run::new(workflow(), mode, target.into(), event, options).unwrap()
+    }
+
+    fn boom() -> UserError {
+        UserError::Exception { message: "boom".into(), stack: Some("Traceback: secret".into()) }
+    }
+
+    #[test]
+    fn earlier_steps_hydrate_and_the_target_runs_then_halts_the_rest() {
+        let mut r = run(Mode::Execute, "b", true);
+        // An sms step's result (what the workflow code gets back) has no fields: its outputs are not echoed.
+        assert_eq!(r.enter(StepKind::Sms, "a"), Ok(StepAction::Return(json!({}))));
+        assert_eq!(r.enter(StepKind::Email, "b"), Ok(StepAction::Run { check_skip: true }));
+        r.resolved(Ok(json!({"subject": "s", "body": "<p>x</p><script>y</script>"}))).unwrap();
+        assert_eq!(r.complete(), Ok(None));
+        assert_eq!(r.enter(StepKind::Sms, "later"), Ok(StepAction::Halt));
+        let body = r.finish(Ok(())).unwrap();
+        assert_eq!(body["outputs"], json!({"subject": "s", "body": "<p>x</p>"}));
+        assert_eq!(body["options"], json!({"skip": false}));
+    }
+
+    #[test]
+    fn a_step_called_with_another_type_than_discovered_fails_the_run() {
+        let mut r = run(Mode::Execute, "b", true);
+        let e = r.enter(StepKind::Email, "a").unwrap_err();
+        assert_eq!(e.code, ErrorCode::BridgeError);
+        assert!(e.message.contains("discovered with type `sms` but is now called as `email`"), "{}", e.message);
+        assert_eq!(r.finish(Ok(())).unwrap_err(), e);
+    }
+
+    #[test]
+    fn a_skip_callable_that_raises_is_a_bridge_error_not_a_step_failure() {
+        let mut r = run(Mode::Execute, "b", true);
+        r.enter(StepKind::Sms, "a").unwrap();
+        r.enter(StepKind::Email, "b").unwrap();
+        let e = r.skip(Err(boom())).unwrap_err();
+        assert_eq!((e.code, e.status()), (ErrorCode::BridgeError, 500));
+        assert_eq!(e.message, "Unknown BridgeError: boom");
+        assert_eq!(r.active_step().map(|s| s.id.as_str()), None);
+        assert_eq!(r.finish(Ok(())).unwrap_err().code, ErrorCode::BridgeError);
+    }
+
+    #[test]
+    fn a_finished_run_refuses_further_step_calls() {
+        let mut r = run(Mode::Execute, "b", true);
+        r.finish(Ok(())).unwrap();
+        let e = r.enter(StepKind::Sms, "a").unwrap_err();
+        assert!(e.message.contains("finished run"), "{}", e.message);
+        assert!(r.finish(Ok(())).is_err());
+    }
+
+    #[test]
+    fn a_second_step_while_one_runs_is_refused() {
+        let mut r = run(Mode::Preview, "b", true);
+        r.enter(StepKind::Email, "b").unwrap();
+        let e = r.enter(StepKind::Sms, "a").unwrap_err();
+        assert!(e.message.contains("`b` was still running"), "{}", e.message);
+    }
+
+    #[test]
+    fn strict_runs_answer_server_errors_without_data_even_from_nested_runs() {
+        let nested = FrameworkError::new(
+            ErrorCode::StepExecutionFailedError,
+            "Failed to execute Step with id: `x`: boom",
+            Some(json!({"stack": "Traceback: /srv/secret.py"})),
+        );
+        for expose_stack in [false, true] {
+            let mut r = run(Mode::Execute, "b", expose_stack);
+            r.enter(StepKind::Sms, "a").unwrap();
+            r.enter(StepKind::Email, "b").unwrap();
+            r.resolved(Err(UserError::Framework(Box::new(nested.clone())))).unwrap_err();
+            let e = r.finish(Ok(())).unwrap_err();
+            let expected = if expose_stack { nested.data.clone() } else { Some(json!({})) };
+            assert_eq!(e.data, expected, "expose_stack={expose_stack}");
+        }
+        // A pass-through error keeps the data its raiser chose.
+        let mut r = run(Mode::Execute, "b", false);
+        let pass = PassThrough { status: 409, message: Some("taken".into()), data: Some(json!({"id": 1})), code: None };
+        let e = r.finish(Err(UserError::PassThrough(Box::new(pass)))).unwrap_err();
+        assert_eq!((e.status(), e.data), (409, Some(json!({"id": 1}))));
+    }
+
+    #[test]
+    fn only_4xx_statuses_pass_through() {
+        for (status, expected) in [(400, 400), (499, 499), (399, 500), (500, 500), (302, 500)] {
+            let pass = PassThrough { status, message: Some("m".into()), data: None, code: None };
+            let e = workflow_failure(&UserError::PassThrough(Box::new(pass)), false);
+            assert_eq!(e.status(), expected, "status {status}");
+        }
+    }
+
+    #[test]
+    fn a_payload_rejected_by_the_binding_fails_by_mode() {
+        let issues = [ValidationIssue { path: "/k".into(), message: "bad".into() }];
+        let mut r = run(Mode::Execute, "b", true);
+        assert_eq!(r.reject_payload(&issues).code, ErrorCode::ExecutionEventPayloadInvalidError);
+        assert_eq!(r.finish(Ok(())).unwrap_err().code, ErrorCode::ExecutionEventPayloadInvalidError);
+        let options = RunOptions::default();
+        let mut local = Run::local(workflow(), json!({"subscriberId": "s"}), json!({}), Map::new(), options).unwrap();
+        assert_eq!(local.reject_payload(&issues).code, ErrorCode::WorkflowPayloadInvalidError);
+    }
+
+    #[test]
+    fn execute_needs_the_state_of_earlier_steps() {
+        let mut r = run(Mode::Execute, "b", true);
+        r.state.clear();
+        let e = r.enter(StepKind::Sms, "a").unwrap_err();
+        assert_eq!(e.code, ErrorCode::ExecutionStateCorruptError);
     }
 }
