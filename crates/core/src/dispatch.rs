@@ -3,6 +3,7 @@
 //! they get back a status and body bytes (headers are static per bridge), or a [`Run`] to drive through
 //! the user's workflow function, or a trigger call to send.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,7 +30,7 @@ const GET_ACTIONS: [&str; 3] = ["discover", "health-check", "code"];
 const POST_ACTIONS: [&str; 4] = ["trigger", "execute", "preview", "agent-event"];
 
 /// How a bridge is configured.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct BridgeConfig {
     /// Empty when none is configured.
     pub secret_key: String,
@@ -41,6 +42,20 @@ pub struct BridgeConfig {
     pub limits: Limits,
     /// Timeout of calls to the Novu API made by `action=trigger`.
     pub api_timeout: Duration,
+}
+
+impl std::fmt::Debug for BridgeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BridgeConfig")
+            .field("secret_key", &crate::config::redacted(&self.secret_key))
+            .field("strict_authentication", &self.strict_authentication)
+            .field("api_url", &self.api_url)
+            .field("server_name", &self.server_name)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("limits", &self.limits)
+            .field("api_timeout", &self.api_timeout)
+            .finish()
+    }
 }
 
 impl Default for BridgeConfig {
@@ -130,11 +145,6 @@ pub struct TriggerCall {
 }
 
 impl TriggerCall {
-    /// The JSON text that will be sent.
-    pub fn body(&self) -> &str {
-        &self.body
-    }
-
     /// Sends the call and maps the API's answer to the bridge's (spec §15.1).
     pub fn send(self) -> Response {
         match self.client.post("/events/trigger", &self.body) {
@@ -305,17 +315,19 @@ impl Bridge {
         }
         let query = Query::parse(request.query);
         let action = query.action.as_deref().unwrap_or("health-check");
-        let body = if method == "POST" { Some(ParsedBody::read(request.body)) } else { None };
+        let parsed = OnceCell::new();
         if action != "health-check" && self.config.strict_authentication {
-            let signed = match &body {
-                None => SignedBody::Empty,
-                Some(b) => SignedBody::Post { raw: request.body, parsed: b.value.as_ref() },
+            let json_text = || body_json_text(&parsed, request.body);
+            let signed = match method {
+                "POST" => SignedBody::Post { raw: request.body, json_text: &json_text },
+                _ => SignedBody::Empty,
             };
             let header = request.signature.filter(|s| !s.is_empty()).or(request.legacy_signature);
             if let Err(e) = self.signer.verify(header, &signed, now_ms) {
                 return respond(Response::error(&e));
             }
         }
+        let body = (method == "POST").then(|| parsed.into_inner().unwrap_or_else(|| ParsedBody::read(request.body)));
         let result = match (method, body) {
             ("GET", _) => self.get(action, &query),
             (_, Some(body)) => return self.post(action, &query, body),
@@ -439,6 +451,15 @@ impl Bridge {
         }
     }
 
+    /// The answer to a body that could not be read (the client went away or sent a broken stream).
+    pub fn unreadable_body(&self, route: Route) -> Response {
+        let e = FrameworkError::invalid_body("The request body could not be read");
+        match route {
+            Route::Bridge => Response::error(&e),
+            Route::Local => local_error(&e),
+        }
+    }
+
     /// Handles `POST {route}/workflows/<workflow_id>/execute` (the original project's local run): body
     /// `{to, payload, metadata?, controls?}`; errors answer `{detail, code, errors?}`.
     pub fn dispatch_local(&self, workflow_id: &str, request: &Request<'_>) -> Dispatch {
@@ -454,9 +475,10 @@ impl Bridge {
         if request.body.len() > self.config.max_body_bytes {
             return respond(local_error(&body_too_large(self.config.max_body_bytes)));
         }
-        let body = ParsedBody::read(request.body);
+        let parsed = OnceCell::new();
         if self.config.strict_authentication {
-            let signed = SignedBody::Post { raw: request.body, parsed: body.value.as_ref() };
+            let json_text = || body_json_text(&parsed, request.body);
+            let signed = SignedBody::Post { raw: request.body, json_text: &json_text };
             let header = request.signature.filter(|s| !s.is_empty()).or(request.legacy_signature);
             if let Err(e) = self.signer.verify(header, &signed, now_ms) {
                 return respond(local_error(&e));
@@ -467,6 +489,7 @@ impl Bridge {
             let body = json!({"detail": format!("Workflow '{workflow_id}' not found"), "code": e.code.as_str()});
             return respond(Response::json(404, &body));
         };
+        let body = parsed.into_inner().unwrap_or_else(|| ParsedBody::read(request.body));
         let value = match body.into_value() {
             Ok(v) => v,
             Err(e) => return respond(local_error(&e)),
@@ -599,6 +622,11 @@ fn respond(r: Response) -> Dispatch {
 }
 
 /// A POST body read once: its JSON value, or why it is not one.
+/// The body's JSON re-serialised for the signature check, parsing it (once) only when asked.
+fn body_json_text(parsed: &OnceCell<ParsedBody>, raw: &[u8]) -> Option<String> {
+    parsed.get_or_init(|| ParsedBody::read(raw)).value.as_ref().map(json::stringify)
+}
+
 struct ParsedBody {
     value: Option<Value>,
     error: Option<FrameworkError>,
