@@ -4,12 +4,28 @@
 use crate::novu_api::DEFAULT_API_URL;
 
 /// Resolved settings of a client.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ClientSettings {
     /// Empty when none is configured.
     pub secret_key: String,
     pub strict_authentication: bool,
     pub api_url: String,
+}
+
+/// How a secret shows in `Debug` output: whether there is one, never what it is (debug output ends up in
+/// logs and panic messages).
+pub(crate) fn redacted(secret: &str) -> &'static str {
+    if secret.is_empty() { "<none>" } else { "<redacted>" }
+}
+
+impl std::fmt::Debug for ClientSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientSettings")
+            .field("secret_key", &redacted(&self.secret_key))
+            .field("strict_authentication", &self.strict_authentication)
+            .field("api_url", &self.api_url)
+            .finish()
+    }
 }
 
 /// Explicit values win; otherwise `NOVU_SECRET_KEY` then `NOVU_API_KEY`, `NOVU_STRICT_AUTHENTICATION_ENABLED`

@@ -2,8 +2,8 @@
 //! Blocking HTTP: callers in Python release the GIL around it, async callers run it on a worker thread.
 //!
 //! A call has one time budget covering every attempt and the waits between them, so it never outlives its
-//! timeout. Only failures that cannot have been acted on twice are retried: no connection, a dropped
-//! connection, or a 5xx/429 answer; triggers carry a transaction id so that Novu deduplicates a retry.
+//! timeout. Retried: connection failures (refused, reset, dropped mid-answer) and 5xx/429 answers. Some of
+//! those may have reached Novu, which is why triggers carry a transaction id: Novu deduplicates a retry.
 
 use std::io::Read;
 use std::sync::OnceLock;
@@ -111,11 +111,21 @@ impl CallPolicy {
 }
 
 /// A client for one API base URL and secret key.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ApiClient {
     base: String,
     secret: String,
     policy: CallPolicy,
+}
+
+impl std::fmt::Debug for ApiClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiClient")
+            .field("base", &self.base)
+            .field("secret", &crate::config::redacted(&self.secret))
+            .field("policy", &self.policy)
+            .finish()
+    }
 }
 
 impl ApiClient {
