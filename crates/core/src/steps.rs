@@ -52,10 +52,6 @@ impl StepKind {
         }
     }
 
-    pub fn from_type_name(name: &str) -> Option<StepKind> {
-        StepKind::ALL.into_iter().find(|k| k.type_name() == name)
-    }
-
     /// Channel steps deliver a message and may have provider overrides; the others are actions.
     pub fn is_channel(self) -> bool {
         matches!(
@@ -158,7 +154,6 @@ mod tests {
         for kind in StepKind::ALL {
             let _ = kind.outputs_schema();
             let _ = kind.results_schema();
-            assert_eq!(StepKind::from_type_name(kind.type_name()), Some(kind));
         }
         assert_eq!(StepKind::Email.provider_ids().len(), 22);
         assert_eq!(StepKind::Sms.provider_ids().len(), 38);

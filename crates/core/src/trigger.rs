@@ -67,16 +67,26 @@ pub fn prepare(workflow: &WorkflowDefinition, event: TriggerEvent) -> Result<Pre
     Ok(PreparedTrigger { body: Value::Object(body), transaction_id })
 }
 
+/// Novu's recipients: subscriber ids, subscriber objects, and topics (`{"type": "Topic", "topicKey"}`).
 fn check_recipients(to: &Value) -> Result<(), FrameworkError> {
     let one = |v: &Value, at: &str| -> Result<(), FrameworkError> {
+        let non_empty =
+            |o: &Map<String, Value>, key: &str| o.get(key).and_then(Value::as_str).is_some_and(|s| !s.is_empty());
         match v {
             Value::String(s) if !s.is_empty() => Ok(()),
-            Value::Object(o) if o.get("subscriberId").and_then(Value::as_str).is_some_and(|s| !s.is_empty()) => Ok(()),
+            Value::Object(o) if o.get("type").and_then(Value::as_str) == Some("Topic") => {
+                match non_empty(o, "topicKey") {
+                    true => Ok(()),
+                    false => Err(FrameworkError::invalid_body(format!("`{at}.topicKey` must be a non-empty string"))),
+                }
+            }
+            Value::Object(o) if non_empty(o, "subscriberId") => Ok(()),
             Value::Object(_) => {
                 Err(FrameworkError::invalid_body(format!("`{at}.subscriberId` must be a non-empty string")))
             }
             other => Err(FrameworkError::invalid_body(format!(
-                "`{at}` must be a subscriber id or an object with a `subscriberId`, got {}",
+                "`{at}` must be a subscriber id, an object with a `subscriberId`, or a topic \
+                 {{\"type\": \"Topic\", \"topicKey\": ...}}, got {}",
                 if other.as_str() == Some("") { "an empty string" } else { type_name(other) }
             ))),
         }
@@ -198,12 +208,18 @@ mod tests {
         let e = prepare(&workflow(Some(schema)), TriggerEvent { to: json!("s1"), ..Default::default() }).unwrap_err();
         assert_eq!(e.code.as_str(), "WorkflowPayloadInvalidError");
         assert_eq!(e.data, Some(json!([{"path": "", "message": "must have required property 'n'"}])));
-        for (to, needle) in
-            [(json!(5), "`to` must"), (json!([]), "at least one"), (json!([{"x": 1}]), "to[0].subscriberId")]
-        {
+        for (to, needle) in [
+            (json!(5), "`to` must"),
+            (json!([]), "at least one"),
+            (json!([{"x": 1}]), "to[0].subscriberId"),
+            (json!(["a", {"type": "Topic"}]), "to[1].topicKey"),
+        ] {
             let e = prepare(&workflow(None), TriggerEvent { to, ..Default::default() }).unwrap_err();
             assert!(e.message.contains(needle), "{}", e.message);
         }
+        let topics = json!([{"type": "Topic", "topicKey": "team"}, {"subscriberId": "s1", "type": "Subscriber"}]);
+        let p = prepare(&workflow(None), TriggerEvent { to: topics.clone(), ..Default::default() }).unwrap();
+        assert_eq!(p.body["to"], topics);
     }
 
     #[test]
