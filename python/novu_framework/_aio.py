@@ -12,6 +12,19 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 _local = threading.local()
+_workers: concurrent.futures.ThreadPoolExecutor | None = None
+_workers_lock = threading.Lock()
+
+
+def _worker_pool() -> concurrent.futures.ThreadPoolExecutor:
+    """Threads whose loops run awaitables for callers already inside a loop; kept, like their loops, so
+    such calls do not each start a thread and leave an event loop behind. Several, so that a nested call
+    from inside one of them does not wait for itself."""
+    global _workers
+    with _workers_lock:
+        if _workers is None:
+            _workers = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="novu-framework-aio")
+        return _workers
 
 
 def _thread_loop() -> asyncio.AbstractEventLoop:
@@ -31,14 +44,13 @@ def run_sync(awaitable: Awaitable[T]) -> T:
 
     Uses an event loop kept per thread, so repeated calls (one per request in a sync web server) do not
     pay for creating a loop. When this thread already runs a loop (the caller is itself async), the work
-    goes to a short-lived worker thread instead of nesting loops.
+    goes to a worker thread with its own loop instead of nesting loops.
     """
     try:
         asyncio.get_running_loop()
     except RuntimeError:
         return _thread_loop().run_until_complete(_await(awaitable))
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(lambda: _thread_loop().run_until_complete(_await(awaitable))).result()
+    return _worker_pool().submit(lambda: _thread_loop().run_until_complete(_await(awaitable))).result()
 
 
 def is_async_callable(func: Any) -> bool:

@@ -16,7 +16,6 @@ class WorkflowHandle:
     @property
     def is_async(self) -> bool: ...
     def discover(self) -> dict[str, Any]: ...
-    def validate_payload(self, payload: Any) -> Any: ...
     def run_local(self, to: Any, payload: Any, controls: Any = None) -> dict[str, Any]: ...
     def run_local_async(self, to: Any, payload: Any, controls: Any = None) -> Awaitable[dict[str, Any]]: ...
     def trigger(
@@ -39,9 +38,140 @@ class WorkflowHandle:
 
 @final
 class Step:
-    """The `step` object a workflow function receives (see the `novu_framework` docs for the methods)."""
+    """The `step` object a workflow function receives; each method returns the step's result, or an
+    awaitable of it in an async workflow (typed for users in `novu_framework.step`)."""
 
-    def __getattr__(self, name: str) -> Callable[..., Any]: ...
+    def email(
+        self,
+        step_id: str,
+        resolver: Any,
+        *,
+        control_schema: Any = None,
+        skip: Any = None,
+        providers: Mapping[str, Callable[..., Any]] | None = None,
+        disable_output_sanitization: bool | None = None,
+        controlSchema: Any = None,
+        disableOutputSanitization: bool | None = None,
+    ) -> Any: ...
+    def sms(
+        self,
+        step_id: str,
+        resolver: Any,
+        *,
+        control_schema: Any = None,
+        skip: Any = None,
+        providers: Mapping[str, Callable[..., Any]] | None = None,
+        disable_output_sanitization: bool | None = None,
+        controlSchema: Any = None,
+        disableOutputSanitization: bool | None = None,
+    ) -> Any: ...
+    def push(
+        self,
+        step_id: str,
+        resolver: Any,
+        *,
+        control_schema: Any = None,
+        skip: Any = None,
+        providers: Mapping[str, Callable[..., Any]] | None = None,
+        disable_output_sanitization: bool | None = None,
+        controlSchema: Any = None,
+        disableOutputSanitization: bool | None = None,
+    ) -> Any: ...
+    def chat(
+        self,
+        step_id: str,
+        resolver: Any,
+        *,
+        control_schema: Any = None,
+        skip: Any = None,
+        providers: Mapping[str, Callable[..., Any]] | None = None,
+        disable_output_sanitization: bool | None = None,
+        controlSchema: Any = None,
+        disableOutputSanitization: bool | None = None,
+    ) -> Any: ...
+    def in_app(
+        self,
+        step_id: str,
+        resolver: Any,
+        *,
+        control_schema: Any = None,
+        skip: Any = None,
+        providers: Mapping[str, Callable[..., Any]] | None = None,
+        disable_output_sanitization: bool | None = None,
+        controlSchema: Any = None,
+        disableOutputSanitization: bool | None = None,
+    ) -> Any: ...
+    def inApp(
+        self,
+        step_id: str,
+        resolver: Any,
+        *,
+        control_schema: Any = None,
+        skip: Any = None,
+        providers: Mapping[str, Callable[..., Any]] | None = None,
+        disable_output_sanitization: bool | None = None,
+        controlSchema: Any = None,
+        disableOutputSanitization: bool | None = None,
+    ) -> Any: ...
+    def tool(
+        self,
+        step_id: str,
+        resolver: Any,
+        *,
+        control_schema: Any = None,
+        skip: Any = None,
+        providers: Mapping[str, Callable[..., Any]] | None = None,
+        disable_output_sanitization: bool | None = None,
+        controlSchema: Any = None,
+        disableOutputSanitization: bool | None = None,
+    ) -> Any: ...
+    def delay(
+        self,
+        step_id: str,
+        resolver: Any,
+        *,
+        control_schema: Any = None,
+        skip: Any = None,
+        providers: Mapping[str, Callable[..., Any]] | None = None,
+        disable_output_sanitization: bool | None = None,
+        controlSchema: Any = None,
+        disableOutputSanitization: bool | None = None,
+    ) -> Any: ...
+    def digest(
+        self,
+        step_id: str,
+        resolver: Any,
+        *,
+        control_schema: Any = None,
+        skip: Any = None,
+        providers: Mapping[str, Callable[..., Any]] | None = None,
+        disable_output_sanitization: bool | None = None,
+        controlSchema: Any = None,
+        disableOutputSanitization: bool | None = None,
+    ) -> Any: ...
+    def throttle(
+        self,
+        step_id: str,
+        resolver: Any,
+        *,
+        control_schema: Any = None,
+        skip: Any = None,
+        providers: Mapping[str, Callable[..., Any]] | None = None,
+        disable_output_sanitization: bool | None = None,
+        controlSchema: Any = None,
+        disableOutputSanitization: bool | None = None,
+    ) -> Any: ...
+    def custom(
+        self,
+        step_id: str,
+        resolver: Any,
+        *,
+        control_schema: Any = None,
+        skip: Any = None,
+        output_schema: Any = None,
+        controlSchema: Any = None,
+        outputSchema: Any = None,
+    ) -> Any: ...
 
 @final
 class NativeFuture:
@@ -105,10 +235,11 @@ def define_workflow(
     *,
     is_async: bool,
     accepts: list[str],
-    payload_factory: Callable[[Any, bool], Any] | None,
+    payload_factory: Callable[[Any, bool], tuple[Any, list[tuple[str, str]] | None]] | None,
     options: Mapping[str, Any],
     code: str,
 ) -> WorkflowHandle: ...
+def discover_text(workflows: list[WorkflowHandle], indent: int = 2) -> str: ...
 def sign(secret_key: str, payload: bytes, timestamp_ms: int) -> str: ...
 def resolve_client(
     secret_key: str | None = None, strict_authentication: bool | None = None, api_url: str | None = None

@@ -6,21 +6,28 @@ import asyncio
 import inspect
 import typing
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from . import _native
 from ._aio import is_async_callable
 from ._callables import is_model, json_schema, source_text
 from .client import Client
-from .errors import ExecutionEventPayloadInvalidError
+from .step import Schema
 from .trigger import TriggerResult
 
 __all__ = ["Workflow", "workflow"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-Schema = Mapping[str, Any] | type
-"""A JSON Schema dict, or a pydantic model class."""
+
+class PayloadModel(Protocol):
+    """A pydantic model instance (anything with ``model_dump``), accepted wherever a payload dict is."""
+
+    def model_dump(self, *, mode: str = ...) -> dict[str, Any]: ...
+
+
+Payload = Mapping[str, Any] | PayloadModel
+"""A payload: a dict, or an instance of the workflow's pydantic payload model."""
 
 _OPTIONAL_KWARGS = ("subscriber", "context", "env", "controls")
 
@@ -35,23 +42,21 @@ def _schema_json(schema: Schema | None, what: str) -> Any:
     raise TypeError(f"{what} must be a JSON Schema dict or a pydantic model class, not {type(schema).__name__}")
 
 
-def _payload_factory(model: Any, workflow_id: str) -> Callable[[Any, bool], Any]:
-    """Builds the pydantic payload from the validated dict; in discovery an invalid mock is still built."""
+def _payload_factory(model: Any) -> Callable[[Any, bool], tuple[Any, list[tuple[str, str]] | None]]:
+    """Builds the pydantic payload from the schema-checked dict: ``(instance, None)``, or ``(None, issues)``
+    with every ``(path, message)`` the model's validators raised (answered like schema errors). In discovery
+    an invalid mock is still built."""
 
-    def make(data: Any, discovery: bool) -> Any:
+    def make(data: Any, discovery: bool) -> tuple[Any, list[tuple[str, str]] | None]:
         try:
-            return model.model_validate(data)
+            return model.model_validate(data), None
         except Exception as exc:
-            if not hasattr(exc, "errors"):
+            errors = getattr(exc, "errors", None)
+            if not callable(errors):
                 raise
             if discovery:
-                return model.model_construct(**data)
-            first = exc.errors()[0]
-            path = "".join(f"/{part}" for part in first.get("loc", ()))
-            raise ExecutionEventPayloadInvalidError(
-                f"Workflow with id: `{workflow_id}` has invalid `payload`. Please provide the correct event payload.",
-                data=[{"path": path, "message": first.get("msg", str(exc))}],
-            ) from exc
+                return model.model_construct(**data), None
+            return None, [("".join(f"/{part}" for part in e.get("loc", ())), str(e.get("msg", exc))) for e in errors()]
 
     return make
 
@@ -113,7 +118,7 @@ class Workflow:
     def run(
         self,
         to: str | Mapping[str, Any],
-        payload: Mapping[str, Any] | Any | None = None,
+        payload: Payload | None = None,
         *,
         controls: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> dict[str, Any]:
@@ -141,7 +146,7 @@ class Workflow:
     async def run_async(
         self,
         to: str | Mapping[str, Any],
-        payload: Mapping[str, Any] | Any | None = None,
+        payload: Payload | None = None,
         *,
         controls: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> dict[str, Any]:
@@ -152,7 +157,7 @@ class Workflow:
     def trigger(
         self,
         to: str | Mapping[str, Any] | Sequence[str | Mapping[str, Any]],
-        payload: Mapping[str, Any] | Any | None = None,
+        payload: Payload | None = None,
         *,
         transaction_id: str | None = None,
         actor: str | Mapping[str, Any] | None = None,
@@ -174,11 +179,14 @@ class Workflow:
             print(result.transaction_id, result.data)
 
         Args:
-            to: a subscriber id, a subscriber dict (``{"subscriberId": ..., "email": ...}``), or a list.
+            to: a subscriber id, a subscriber dict (``{"subscriberId": ..., "email": ...}``), a topic
+                (``{"type": "Topic", "topicKey": ...}``), or a list of them.
             client: where and how to call Novu; default ``Client()`` (the environment).
 
         Raises:
-            WorkflowPayloadInvalidError: the payload fails the schema (``data`` lists the errors).
+            InvalidTriggerError: ``to`` names no valid recipient, or the payload is not an object.
+            WorkflowPayloadInvalidError: the payload fails the schema or the pydantic model's validators
+                (``data`` lists the errors).
             MissingSecretKeyError: no secret key is configured.
             NovuApiError: Novu refused the event, timed out, or could not be reached.
         """
@@ -203,7 +211,7 @@ class Workflow:
     async def trigger_async(
         self,
         to: str | Mapping[str, Any] | Sequence[str | Mapping[str, Any]],
-        payload: Mapping[str, Any] | Any | None = None,
+        payload: Payload | None = None,
         *,
         transaction_id: str | None = None,
         actor: str | Mapping[str, Any] | None = None,
@@ -281,7 +289,7 @@ def workflow(
             raise TypeError(f"@workflow({workflow_id!r}) must decorate a function")
         accepts = _accepted_kwargs(func, workflow_id)
         schema = payload_schema if payload_schema is not None else _payload_model_from_annotation(func)
-        factory = _payload_factory(schema, workflow_id) if is_model(schema) else None
+        factory = _payload_factory(schema) if is_model(schema) else None
         options = {
             "name": name,
             "description": description,

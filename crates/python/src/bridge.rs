@@ -13,7 +13,7 @@ use novu_framework_core::engine::Run;
 use novu_framework_core::error::FrameworkError;
 
 use crate::driver::{Machine, NativeFuture, Poll, drive_sync};
-use crate::errors::{framework_error, log, log_message};
+use crate::errors::{framework_error, log, log_message, propagates};
 use crate::workflow::{Finisher, WorkflowEntry, WorkflowHandle, WorkflowMachine, header_list};
 
 #[pyclass(module = "novu_framework._native", name = "Bridge", frozen)]
@@ -61,7 +61,7 @@ enum Work {
 
 /// A workflow run for the bridge routes: whatever goes wrong in the binding itself (a bug, not user code,
 /// which the run already reports) is logged and answered as a 500 `BridgeError`, never raised into the
-/// web framework.
+/// web framework. Cancellation and interpreter exits go up unchanged.
 struct Guarded {
     machine: WorkflowMachine,
     core: Arc<Bridge>,
@@ -71,7 +71,9 @@ struct Guarded {
 impl Machine for Guarded {
     fn advance(&mut self, py: Python<'_>, input: Option<PyResult<Py<PyAny>>>) -> Poll {
         match self.machine.advance(py, input) {
-            Poll::Ready(Err(e)) => Poll::Ready(internal_error(py, &self.core, self.route, &e.to_string(), Some(&e))),
+            Poll::Ready(Err(e)) if !propagates(py, &e) => {
+                Poll::Ready(internal_error(py, &self.core, self.route, &e.to_string(), Some(&e)))
+            }
             other => other,
         }
     }
@@ -152,7 +154,12 @@ impl NativeBridge {
             }
             Dispatch::Run(run) => self.machine(*run, route).and_then(|mut m| drive_sync(py, &mut m)),
         };
-        result.or_else(|e| internal_error(py, &self.core, route, &e.to_string(), Some(&e)))
+        result.or_else(|e| {
+            if propagates(py, &e) {
+                return Err(e);
+            }
+            internal_error(py, &self.core, route, &e.to_string(), Some(&e))
+        })
     }
 
     /// Finishes a dispatch for an async adapter: a ready tuple, a [`Job`] for a worker thread (sync user

@@ -6,9 +6,9 @@
 //! `send`/`throw` forward to the inner awaitable and resume the machine when it completes. No Python code of
 //! ours runs in between.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, TryLockError};
 
-use pyo3::exceptions::{PyRuntimeError, PyStopIteration};
+use pyo3::exceptions::{PyRuntimeError, PyStopIteration, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyTuple;
@@ -89,6 +89,18 @@ impl NativeFuture {
         NativeFuture { state: Mutex::new(FutureState { machine: Some(machine), inner: None }) }
     }
 
+    /// The state, unless this awaitable is already being stepped (from user code it runs, or from another
+    /// thread): that is an error, as it is for a generator, never a wait.
+    fn lock(&self) -> PyResult<MutexGuard<'_, FutureState>> {
+        match self.state.try_lock() {
+            Ok(state) => Ok(state),
+            Err(TryLockError::WouldBlock) => Err(PyValueError::new_err("awaitable already executing")),
+            Err(TryLockError::Poisoned(_)) => {
+                Err(PyRuntimeError::new_err("this awaitable panicked in an earlier step and cannot be resumed"))
+            }
+        }
+    }
+
     /// Steps the inner awaitable with `op` (send or throw) or starts the machine; returns the next value
     /// to yield to the event loop, or raises `StopIteration(result)` when done.
     fn step<'py>(
@@ -96,7 +108,7 @@ impl NativeFuture {
         py: Python<'py>,
         op: impl FnOnce(&Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
-        let mut state = self.state.lock().map_err(|_| PyRuntimeError::new_err("awaitable used from two threads"))?;
+        let mut state = self.lock()?;
         let mut input = match state.inner.take() {
             Some(inner) => match op(inner.bind(py)) {
                 Ok(yielded) => {
@@ -167,7 +179,7 @@ impl NativeFuture {
         val: Option<Py<PyAny>>,
         tb: Option<Py<PyAny>>,
     ) -> PyResult<Py<PyAny>> {
-        let has_inner = self.state.lock().map(|s| s.inner.is_some()).unwrap_or(false);
+        let has_inner = self.lock()?.inner.is_some();
         if !has_inner {
             // Nothing to forward to: raise the exception at our own await point.
             let exc = match val {
@@ -184,10 +196,11 @@ impl NativeFuture {
     }
 
     fn close(&self, py: Python<'_>) -> PyResult<()> {
-        let inner = self.state.lock().ok().and_then(|mut s| {
-            s.machine = None;
-            s.inner.take()
-        });
+        let inner = {
+            let mut state = self.lock()?;
+            state.machine = None;
+            state.inner.take()
+        };
         if let Some(inner) = inner
             && let Some(close) = inner.bind(py).getattr_opt("close")?
         {

@@ -2,7 +2,7 @@
 //! `novu_framework.errors`; exceptions raised by user code become the core's `UserError`, and are logged
 //! with their traceback (the response never carries one under strict authentication).
 
-use pyo3::exceptions::PyBaseException;
+use pyo3::exceptions::{PyBaseException, PyException};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyInt};
@@ -64,6 +64,13 @@ pub fn definition_error(py: Python<'_>, e: &DefinitionError) -> PyErr {
 
 pub fn is_halt(py: Python<'_>, err: &PyErr) -> bool {
     err.is_instance_of::<Halt>(py)
+}
+
+/// True for a `BaseException` that is not a failure of user code (`Halt`, task cancellation,
+/// `KeyboardInterrupt`, `SystemExit`): it goes up unchanged. A PyO3 panic also derives from
+/// `BaseException` but is a bug, answered like any other failure.
+pub fn propagates(py: Python<'_>, err: &PyErr) -> bool {
+    !err.is_instance_of::<PyException>(py) && !err.is_instance_of::<pyo3::panic::PanicException>(py)
 }
 
 /// What user code raised, for the core. Framework errors keep their code; exceptions with an integer

@@ -1,6 +1,9 @@
 //! `novu_framework._native`: the Rust core exposed to the Python package. Private: the public API is the
 //! `novu_framework` package, which wraps these objects.
 
+// The core's `Result<_, FrameworkError>` is large; errors are the cold path (see the core crate).
+#![allow(clippy::result_large_err)]
+
 use pyo3::prelude::*;
 
 mod api;
@@ -43,6 +46,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<step::PyStep>()?;
     m.add_class::<workflow::WorkflowHandle>()?;
     m.add_function(wrap_pyfunction!(workflow::define_workflow, m)?)?;
+    m.add_function(wrap_pyfunction!(workflow::discover_text, m)?)?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(resolve_client, m)?)?;
     m.add_function(wrap_pyfunction!(api::cancel_trigger, m)?)?;

@@ -1,29 +1,80 @@
 //! The `step` object user workflows receive. In discovery it records each call; in a run it asks the core
 //! engine what to do and calls the user's resolver, skip and provider callables (sync or async).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
+use pyo3::sync::MutexExt;
 use pyo3::types::PyDict;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use novu_framework_core::engine::{Run, StepAction};
-use novu_framework_core::error::FrameworkError;
+use novu_framework_core::error::{ErrorCode, FrameworkError};
 use novu_framework_core::mock::mock;
 use novu_framework_core::steps::StepKind;
 use novu_framework_core::workflow::{StepOptions, WorkflowBuilder};
 
 use crate::convert::{from_py, to_py};
 use crate::driver::{Machine, NativeFuture, Poll, call_flexible, drive_sync, is_awaitable};
-use crate::errors::{Halt, definition_error, framework_error, is_halt, user_error};
+use crate::errors::{Halt, definition_error, framework_error, is_halt, propagates, user_error};
 use crate::schema::{SchemaInput, model_instance, source_text};
 
 /// A run shared between the step object and the code driving the workflow function.
-pub type SharedRun = Arc<Mutex<Run>>;
+pub type SharedRun = Arc<RunState>;
 
-pub fn lock(run: &SharedRun) -> PyResult<MutexGuard<'_, Run>> {
-    run.lock().map_err(|_| PyRuntimeError::new_err("a previous step call panicked"))
+pub struct RunState {
+    run: Mutex<Run>,
+    /// Async step calls made but not awaited yet. A coroutine that is never awaited never runs, so a run
+    /// ending with one would otherwise look like a run whose step does not exist.
+    unawaited: Mutex<Vec<(u64, String)>>,
+    tickets: AtomicU64,
+}
+
+fn poisoned<T>(_: T) -> PyErr {
+    PyRuntimeError::new_err("a previous step call panicked")
+}
+
+impl RunState {
+    pub fn new(run: Run) -> SharedRun {
+        Arc::new(RunState { run: Mutex::new(run), unawaited: Mutex::new(Vec::new()), tickets: AtomicU64::new(0) })
+    }
+
+    /// Locks the run from a thread attached to Python: waiting happens with the GIL released, so a thread
+    /// that holds the lock and needs the GIL can always finish.
+    pub fn lock(&self, py: Python<'_>) -> PyResult<MutexGuard<'_, Run>> {
+        self.run.lock_py_attached(py).map_err(poisoned)
+    }
+
+    /// Core work on the run (rendering, validation, sanitising) with the GIL released.
+    pub fn with<T: Send>(&self, py: Python<'_>, f: impl FnOnce(&mut Run) -> T + Send) -> PyResult<T> {
+        py.detach(|| self.run.lock().map(|mut run| f(&mut run)).map_err(|_| ())).map_err(poisoned)
+    }
+
+    fn announce(&self, step_id: &str) -> u64 {
+        let ticket = self.tickets.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut list) = self.unawaited.lock() {
+            list.push((ticket, step_id.to_string()));
+        }
+        ticket
+    }
+
+    fn started(&self, ticket: u64) {
+        if let Ok(mut list) = self.unawaited.lock() {
+            list.retain(|(t, _)| *t != ticket);
+        }
+    }
+
+    /// The first async step call of this run that was never awaited.
+    pub fn first_unawaited(&self) -> Option<String> {
+        self.unawaited.lock().ok().and_then(|list| list.first().map(|(_, id)| id.clone()))
+    }
+}
+
+/// A `BridgeError` the binding raises about how user code drives a run.
+pub fn bridge_error(message: String) -> FrameworkError {
+    FrameworkError::new(ErrorCode::BridgeError, format!("Unknown BridgeError: {message}"), Some(json!({})))
 }
 
 /// What discovery collects while the workflow function runs.
@@ -89,8 +140,10 @@ impl PyStep {
                 self.finish_immediately(py, Ok(value))
             }
             Mode::Run { run, expose_stack } => {
+                let ticket = self.is_async.then(|| run.announce(&call.id));
                 let mut machine = StepMachine {
                     run: run.clone(),
+                    ticket,
                     expose_stack: *expose_stack,
                     kind: call.kind,
                     id: call.id,
@@ -99,6 +152,7 @@ impl PyStep {
                     skip: call.skip.map(Bound::unbind),
                     providers: call.providers.map(Bound::unbind),
                     controls: None,
+                    provider_id: String::new(),
                     phase: Phase::Start,
                 };
                 if self.is_async {
@@ -131,11 +185,12 @@ fn is_model(schema: &Bound<'_, PyAny>) -> bool {
 
 /// Records a step in discovery and returns a mock of its results, so code between steps can read them.
 fn record(py: Python<'_>, state: &Arc<Mutex<Discovery>>, call: &Call<'_>) -> PyResult<Py<PyAny>> {
-    let mut d = state.lock().map_err(|_| PyRuntimeError::new_err("discovery state poisoned"))?;
+    // Options first: reading schemas and source runs Python, which must not happen under the lock.
+    let options = step_options(py, call)?;
+    let mut d = state.lock_py_attached(py).map_err(|_| PyRuntimeError::new_err("discovery state poisoned"))?;
     if let Some(e) = &d.error {
         return Err(definition_error(py, e));
     }
-    let options = step_options(py, call)?;
     let Some(builder) = d.builder.as_mut() else {
         return Err(PyRuntimeError::new_err("step called after discovery finished"));
     };
@@ -216,9 +271,33 @@ enum Phase {
     Provider(usize),
 }
 
+/// What comes after a step's resolver or one of its provider overrides.
+enum Next {
+    Provider {
+        index: usize,
+        id: String,
+        outputs: Value,
+    },
+    /// The step is complete: its value for the workflow code, or `None` once the run is done.
+    Done(Option<Value>),
+}
+
+/// The provider override at `index`, or the completed step when there is none left.
+fn next_after(run: &mut Run, index: usize) -> Result<Next, FrameworkError> {
+    match run.active_providers().get(index) {
+        Some(p) => {
+            let id = p.id.clone();
+            Ok(Next::Provider { index, id, outputs: run.active_outputs().cloned().unwrap_or(Value::Null) })
+        }
+        None => run.complete().map(Next::Done),
+    }
+}
+
 /// One step call in a run, resumable at each call into user code that may need awaiting.
 struct StepMachine {
     run: SharedRun,
+    /// Set until the machine first runs (an async step call not awaited yet).
+    ticket: Option<u64>,
     expose_stack: bool,
     kind: StepKind,
     id: String,
@@ -227,6 +306,7 @@ struct StepMachine {
     skip: Option<Py<PyAny>>,
     providers: Option<Py<PyAny>>,
     controls: Option<Py<PyAny>>,
+    provider_id: String,
     phase: Phase,
 }
 
@@ -255,22 +335,20 @@ impl StepMachine {
     }
 
     fn start(&mut self, py: Python<'_>) -> PyResult<Poll> {
-        let (action, controls_py) = {
-            let mut run = lock(&self.run)?;
-            let action = run.enter(self.kind, &self.id);
-            let controls = match (&action, run.active_controls()) {
-                (Ok(StepAction::Run { .. }), Some(c)) => Some(to_py(py, c)?),
-                _ => None,
-            };
-            (action, controls)
-        };
-        let check_skip = match action {
+        if let Some(ticket) = self.ticket.take() {
+            self.run.started(ticket);
+        }
+        let (kind, id) = (self.kind, self.id.as_str());
+        let check_skip = match self.run.with(py, |run| run.enter(kind, id))? {
             Err(e) => return self.fail(py, e),
             Ok(StepAction::Halt) => return Err(Halt::new_err(())),
             Ok(StepAction::Return(v)) => return Ok(Poll::Ready(Ok(to_py(py, &v)?.unbind()))),
             Ok(StepAction::Run { check_skip }) => check_skip,
         };
-        let controls_py = controls_py.unwrap_or_else(|| PyDict::new(py).into_any());
+        let controls_py = match self.run.lock(py)?.active_controls() {
+            Some(c) => to_py(py, c)?,
+            None => PyDict::new(py).into_any(),
+        };
         let controls_py = match &self.control_model {
             Some(model) => match model_instance(model.bind(py), &controls_py) {
                 Ok(m) => m,
@@ -311,18 +389,28 @@ impl StepMachine {
         }
     }
 
-    /// An exception from the skip callable or the resolver: the core wraps it as the step's failure.
+    /// A `BaseException` that is not a failure of user code (task cancellation, `KeyboardInterrupt`,
+    /// `SystemExit`) goes up unchanged; the run is marked failed so that a workflow function catching it
+    /// cannot go on as if the step had run.
+    fn interrupted(&self, py: Python<'_>, err: PyErr) -> PyResult<Poll> {
+        if !is_halt(py, &err) {
+            let name = err.get_type(py).name().map(|n| n.to_string()).unwrap_or_default();
+            let e = bridge_error(format!("step `{}` was interrupted by {name}", self.id));
+            self.run.with(py, |run| run.abort(e))?;
+        }
+        Err(err)
+    }
+
+    /// An exception from the skip callable or the resolver: the core turns it into the run's failure.
     fn user_failure(&mut self, py: Python<'_>, phase: Phase, err: PyErr) -> PyResult<Poll> {
-        if is_halt(py, &err) {
-            return Err(err);
+        if propagates(py, &err) {
+            return self.interrupted(py, err);
         }
         let cause = user_error(py, &err, self.expose_stack, &format!("step `{}` raised", self.id));
-        let mut run = lock(&self.run)?;
-        let e = match phase {
+        let e = self.run.with(py, |run| match phase {
             Phase::Skip => run.skip(Err(cause)).err(),
             _ => run.resolved(Err(cause)).err(),
-        };
-        drop(run);
+        })?;
         match e {
             Some(e) => {
                 let py_err = framework_error(py, &e);
@@ -334,28 +422,15 @@ impl StepMachine {
     }
 
     fn after_skip(&mut self, py: Python<'_>, result: PyResult<Py<PyAny>>) -> PyResult<Poll> {
-        let skipped = match result {
-            Ok(v) => v.bind(py).is_truthy()?,
+        let skipped = match result.and_then(|v| v.bind(py).is_truthy()) {
+            Ok(skipped) => skipped,
             Err(e) => return self.user_failure(py, Phase::Skip, e),
         };
-        let mut run = lock(&self.run)?;
-        match run.skip(Ok(skipped)) {
-            Err(e) => {
-                drop(run);
-                self.fail(py, e)
-            }
-            Ok(Some(value)) => {
-                let done = run.is_done();
-                drop(run);
-                if done {
-                    return Err(Halt::new_err(()));
-                }
-                Ok(Poll::Ready(Ok(to_py(py, &value)?.unbind())))
-            }
-            Ok(None) => {
-                drop(run);
-                self.call_resolver(py)
-            }
+        match self.run.with(py, |run| run.skip(Ok(skipped)).map(|value| (value, run.is_done())))? {
+            Err(e) => self.fail(py, e),
+            Ok((Some(_), true)) => Err(Halt::new_err(())),
+            Ok((Some(value), false)) => Ok(Poll::Ready(Ok(to_py(py, &value)?.unbind()))),
+            Ok((None, _)) => self.call_resolver(py),
         }
     }
 
@@ -374,67 +449,56 @@ impl StepMachine {
             Ok(v) => v,
             Err(e) => return self.user_failure(py, Phase::Resolver, e),
         };
-        if let Err(e) = lock(&self.run)?.resolved(Ok(output)) {
-            return self.fail(py, e);
-        }
-        self.next_provider(py, 0)
+        let next = self.run.with(py, |run| {
+            run.resolved(Ok(output))?;
+            next_after(run, 0)
+        })?;
+        self.proceed(py, next)
     }
 
-    fn next_provider(&mut self, py: Python<'_>, index: usize) -> PyResult<Poll> {
-        let (provider_id, outputs) = {
-            let run = lock(&self.run)?;
-            match run.active_providers().get(index) {
-                None => (None, Value::Null),
-                Some(p) => (Some(p.id.clone()), run.active_outputs().cloned().unwrap_or(Value::Null)),
-            }
-        };
-        let Some(provider_id) = provider_id else {
-            return self.complete(py);
+    fn proceed(&mut self, py: Python<'_>, next: Result<Next, FrameworkError>) -> PyResult<Poll> {
+        let (index, id, outputs) = match next {
+            Err(e) => return self.fail(py, e),
+            Ok(Next::Done(Some(value))) => return Ok(Poll::Ready(Ok(to_py(py, &value)?.unbind()))),
+            Ok(Next::Done(None)) => return Err(Halt::new_err(())),
+            Ok(Next::Provider { index, id, outputs }) => (index, id, outputs),
         };
         self.phase = Phase::Provider(index);
         let callable = match &self.providers {
-            Some(p) => p.bind(py).get_item(&provider_id).ok(),
+            Some(p) => p.bind(py).get_item(&id).ok(),
             None => None,
         };
         let Some(callable) = callable else {
-            let e = lock(&self.run)?.abort(FrameworkError::provider_not_found(&provider_id));
+            let e = self.run.with(py, |run| run.abort(FrameworkError::provider_not_found(&id)))?;
             return self.fail(py, e);
         };
+        self.provider_id = id;
         let kwargs = PyDict::new(py);
         kwargs.set_item("controls", self.controls(py))?;
         kwargs.set_item("outputs", to_py(py, &outputs)?)?;
-        let result = callable.call((), Some(&kwargs));
-        match result {
+        match callable.call((), Some(&kwargs)) {
             Ok(value) if is_awaitable(&value) => Ok(Poll::Pending(value.unbind())),
             other => self.after_provider(py, index, other.map(Bound::unbind)),
         }
     }
 
     fn after_provider(&mut self, py: Python<'_>, index: usize, result: PyResult<Py<PyAny>>) -> PyResult<Poll> {
-        let provider_id = lock(&self.run)?.active_providers().get(index).map(|p| p.id.clone()).unwrap_or_default();
         let output = match result.and_then(|v| from_py(v.bind(py))) {
             Ok(v) => Ok(v),
-            Err(e) if is_halt(py, &e) => return Err(e),
+            Err(e) if propagates(py, &e) => return self.interrupted(py, e),
             Err(e) => Err(user_error(
                 py,
                 &e,
                 self.expose_stack,
-                &format!("provider `{provider_id}` of step `{}` raised", self.id),
+                &format!("provider `{}` of step `{}` raised", self.provider_id, self.id),
             )),
         };
-        if let Err(e) = lock(&self.run)?.provider_resolved(&provider_id, output) {
-            return self.fail(py, e);
-        }
-        self.next_provider(py, index + 1)
-    }
-
-    fn complete(&mut self, py: Python<'_>) -> PyResult<Poll> {
-        let completed = lock(&self.run)?.complete();
-        match completed {
-            Ok(Some(value)) => Ok(Poll::Ready(Ok(to_py(py, &value)?.unbind()))),
-            Ok(None) => Err(Halt::new_err(())),
-            Err(e) => self.fail(py, e),
-        }
+        let id = self.provider_id.as_str();
+        let next = self.run.with(py, |run| {
+            run.provider_resolved(id, output)?;
+            next_after(run, index + 1)
+        })?;
+        self.proceed(py, next)
     }
 }
 

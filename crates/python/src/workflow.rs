@@ -2,6 +2,8 @@
 
 use std::sync::{Arc, Mutex};
 
+use pyo3::sync::MutexExt;
+
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
@@ -9,15 +11,15 @@ use serde_json::{Map, Value, json};
 
 use novu_framework_core::dispatch::local_run;
 use novu_framework_core::engine::{Run, RunOptions};
-use novu_framework_core::error::{FrameworkError, UserError};
+use novu_framework_core::error::{ErrorCode, FrameworkError, UserError, ValidationIssue};
 use novu_framework_core::trigger::{self, PreparedTrigger, TriggerEvent};
 use novu_framework_core::workflow::{WorkflowBuilder, WorkflowDefinition, WorkflowOptions};
 
 use crate::api::{client, settle};
 use crate::convert::{from_py, to_py};
 use crate::driver::{Machine, NativeFuture, Poll, drive_sync, is_awaitable, run_sync};
-use crate::errors::{definition_error, framework_error, is_halt, user_error};
-use crate::step::{Discovery, PyStep, SharedRun, lock};
+use crate::errors::{definition_error, framework_error, is_halt, propagates, user_error};
+use crate::step::{Discovery, PyStep, RunState, SharedRun, bridge_error};
 
 /// Which optional keyword parameters the workflow function declares.
 #[derive(Debug, Clone, Copy, Default)]
@@ -36,6 +38,27 @@ pub struct WorkflowEntry {
     accepts: Accepts,
     /// Turns the validated payload dict into what the function receives (a pydantic model instance).
     payload_factory: Option<Py<PyAny>>,
+}
+
+impl WorkflowEntry {
+    /// The payload as the function receives it: the pydantic instance, or the issues its validators raised.
+    fn model_payload<'py>(
+        &self,
+        py: Python<'py>,
+        payload: Bound<'py, PyAny>,
+    ) -> PyResult<Result<Bound<'py, PyAny>, Vec<ValidationIssue>>> {
+        let Some(factory) = &self.payload_factory else {
+            return Ok(Ok(payload));
+        };
+        let (instance, issues) = factory
+            .bind(py)
+            .call1((payload, false))?
+            .extract::<(Bound<'py, PyAny>, Option<Vec<(String, String)>>)>()?;
+        Ok(match issues {
+            None => Ok(instance),
+            Some(list) => Err(list.into_iter().map(|(path, message)| ValidationIssue { path, message }).collect()),
+        })
+    }
 }
 
 #[pyclass(module = "novu_framework._native", name = "WorkflowHandle", frozen)]
@@ -65,7 +88,7 @@ pub fn define_workflow(
     py: Python<'_>,
     workflow_id: String,
     func: Py<PyAny>,
-    is_async: bool,
+    mut is_async: bool,
     accepts: Vec<String>,
     payload_factory: Option<Py<PyAny>>,
     options: &Bound<'_, PyDict>,
@@ -87,35 +110,52 @@ pub fn define_workflow(
         control_schema: option_value(options, "control_schema")?,
         env_schema: option_value(options, "env_schema")?,
     };
-    let builder = WorkflowBuilder::new(&workflow_id, wf_options, code).map_err(|e| definition_error(py, &e))?;
     let accepts = Accepts {
         subscriber: accepts.iter().any(|a| a == "subscriber"),
         context: accepts.iter().any(|a| a == "context"),
         env: accepts.iter().any(|a| a == "env"),
         controls: accepts.iter().any(|a| a == "controls"),
     };
-    let payload = to_py(py, builder.discovery_payload())?;
-    let payload = match &payload_factory {
-        Some(f) => f.bind(py).call1((payload, true))?,
-        None => payload,
-    };
-    let state = Arc::new(Mutex::new(Discovery { builder: Some(builder), error: None }));
-    let step = Py::new(py, PyStep::discovery(state.clone(), is_async))?;
     let empty = || PyDict::new(py);
     let kwargs = keyword_args(py, accepts, empty().as_any(), empty().as_any(), empty().as_any())?;
-    let mut result = func.bind(py).call((payload, step), Some(&kwargs));
+    let (state, mut result) = loop {
+        let builder = WorkflowBuilder::new(&workflow_id, wf_options.clone(), code.clone())
+            .map_err(|e| definition_error(py, &e))?;
+        let payload = to_py(py, builder.discovery_payload())?;
+        let payload = match &payload_factory {
+            Some(f) => f.bind(py).call1((payload, true))?.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()?.0,
+            None => payload,
+        };
+        let state = Arc::new(Mutex::new(Discovery { builder: Some(builder), error: None }));
+        let step = Py::new(py, PyStep::discovery(state.clone(), is_async))?;
+        let result = func.bind(py).call((payload, step), Some(&kwargs));
+        match &result {
+            // A plain function returning an awaitable: an async workflow behind a sync wrapper (a decorator).
+            // Its step calls must be awaitable, so it is discovered again, and run, as async.
+            Ok(value) if !is_async && is_awaitable(value) => {
+                if let Some(close) = value.getattr_opt(pyo3::intern!(py, "close"))? {
+                    close.call0()?;
+                }
+                is_async = true;
+            }
+            _ => break (state, result),
+        }
+    };
     if let Ok(value) = &result
         && is_awaitable(value)
     {
         result = run_sync(py, value).map(|v| v.into_bound(py));
     }
-    let mut discovery = state.lock().map_err(|_| PyRuntimeError::new_err("discovery state poisoned"))?;
+    let mut discovery = state.lock_py_attached(py).map_err(|_| PyRuntimeError::new_err("discovery state poisoned"))?;
     if let Some(e) = discovery.error.take() {
         return Err(definition_error(py, &e));
     }
     if let Err(err) = result {
+        if propagates(py, &err) {
+            return Err(err);
+        }
         let mut e = FrameworkError::new(
-            novu_framework_core::error::ErrorCode::BridgeError,
+            ErrorCode::BridgeError,
             format!(
                 "Workflow `{workflow_id}`: the workflow function raised while its steps were being discovered: {}",
                 err.value(py)
@@ -170,12 +210,12 @@ pub struct WorkflowMachine {
 
 impl WorkflowMachine {
     pub fn new(entry: Arc<WorkflowEntry>, run: Run, expose_stack: bool, finisher: Finisher) -> WorkflowMachine {
-        WorkflowMachine { entry, run: Arc::new(Mutex::new(run)), expose_stack, finisher: Some(finisher) }
+        WorkflowMachine { entry, run: RunState::new(run), expose_stack, finisher: Some(finisher) }
     }
 
     fn start(&mut self, py: Python<'_>) -> PyResult<Poll> {
         let (payload, subscriber, context, env) = {
-            let run = lock(&self.run)?;
+            let run = self.run.lock(py)?;
             let or_empty = |v: &Value| -> PyResult<Bound<'_, PyAny>> {
                 if v.is_null() { Ok(PyDict::new(py).into_any()) } else { to_py(py, v) }
             };
@@ -186,12 +226,13 @@ impl WorkflowMachine {
                 or_empty(run.env())?,
             )
         };
-        let payload = match &self.entry.payload_factory {
-            Some(f) => match f.bind(py).call1((payload, false)) {
-                Ok(p) => p,
-                Err(e) => return self.finish(py, Err(e)),
-            },
-            None => payload,
+        let payload = match self.entry.model_payload(py, payload) {
+            Ok(Ok(p)) => p,
+            Ok(Err(issues)) => {
+                self.run.with(py, |run| run.reject_payload(&issues))?;
+                return self.finish(py, Ok(()));
+            }
+            Err(e) => return self.finish(py, Err(e)),
         };
         let step = Py::new(py, PyStep::run(self.run.clone(), self.expose_stack, self.entry.is_async))?;
         let kwargs = keyword_args(py, self.entry.accepts, &subscriber, &context, &env)?;
@@ -206,13 +247,23 @@ impl WorkflowMachine {
         let (returned, raised) = match returned {
             Ok(()) => (Ok(()), None),
             Err(e) if is_halt(py, &e) => (Ok(()), None),
+            Err(e) if propagates(py, &e) => return Ok(Poll::Ready(Err(e))),
             Err(e) => (
                 Err(user_error(py, &e, self.expose_stack, &format!("workflow `{}` raised", self.entry.definition.id))),
                 Some(e),
             ),
         };
         let finisher = self.finisher.take().ok_or_else(|| PyRuntimeError::new_err("workflow run finished twice"))?;
-        let mut run = lock(&self.run)?;
+        let unawaited = self.run.first_unawaited();
+        let mut run = self.run.lock(py)?;
+        if let Some(id) = unawaited
+            && returned.is_ok()
+            && !run.is_done()
+        {
+            run.abort(bridge_error(format!(
+                "step `{id}` was called without `await`; an async workflow must await every step call"
+            )));
+        }
         Ok(Poll::Ready(finisher(py, &mut run, returned, raised)))
     }
 }
@@ -235,7 +286,7 @@ impl Machine for WorkflowMachine {
 
 /// In-process local run: the result dict, or the framework error raised (chained to the user's exception).
 fn local_finisher() -> Finisher {
-    Box::new(|py, run, returned, raised| match run.finish(returned) {
+    Box::new(|py, run, returned, raised| match py.detach(|| run.finish(returned)) {
         Ok(value) => Ok(to_py(py, &value)?.unbind()),
         Err(e) => {
             if let Some(raised) = raised {
@@ -270,21 +321,6 @@ impl WorkflowHandle {
     fn discover<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let doc = novu_framework_core::discover::discover_document([self.entry.definition.as_ref()]);
         to_py(py, &doc["workflows"][0])
-    }
-
-    /// Validates a payload against the workflow's schema; returns it with defaults applied.
-    fn validate_payload<'py>(&self, py: Python<'py>, payload: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        let mut value = from_py(payload)?;
-        match self.entry.definition.payload.schema().validate(&mut value) {
-            Ok(()) => to_py(py, &value),
-            Err(errors) => {
-                let issues: Vec<_> = errors
-                    .into_iter()
-                    .map(|e| novu_framework_core::error::ValidationIssue { path: e.path, message: e.message })
-                    .collect();
-                Err(framework_error(py, &FrameworkError::workflow_payload_invalid(&self.entry.definition.id, &issues)))
-            }
-        }
     }
 
     /// Runs every step in order in this process (the original project's local run); an async workflow
@@ -347,8 +383,17 @@ impl WorkflowHandle {
             context: optional(context)?,
             bridge_url: bridge_url.or_else(|| trigger::bridge_url_from_env(|k| std::env::var(k).ok())),
         };
-        let prepared: PreparedTrigger =
-            trigger::prepare(&self.entry.definition, event).map_err(|e| framework_error(py, &e))?;
+        let prepared: PreparedTrigger = trigger::prepare(&self.entry.definition, event).map_err(|mut e| {
+            // No request body here: the caller's arguments are what is wrong.
+            if e.code == ErrorCode::InvalidRequestBodyError {
+                e.code_text = Some("InvalidTriggerError".into());
+            }
+            framework_error(py, &e)
+        })?;
+        if let Err(issues) = self.entry.model_payload(py, to_py(py, &prepared.body["payload"])?)? {
+            let e = FrameworkError::workflow_payload_invalid(&self.entry.definition.id, &issues);
+            return Err(framework_error(py, &e));
+        }
         let api = client(api_url, secret_key, timeout, retries, backoff)?;
         let url = api.url("/events/trigger");
         let result = py.detach(|| trigger::send(&api, &prepared));
@@ -388,6 +433,14 @@ impl WorkflowHandle {
             .map_err(|e| framework_error(py, &e))?;
         Ok(WorkflowMachine::new(self.entry.clone(), run, true, local_finisher()))
     }
+}
+
+/// The discover document of `workflows` as the bridge would serve it, as JSON text indented by `indent`.
+#[pyfunction]
+#[pyo3(signature = (workflows, indent=2))]
+pub fn discover_text(workflows: Vec<PyRef<'_, WorkflowHandle>>, indent: usize) -> String {
+    let doc = novu_framework_core::discover::discover_document(workflows.iter().map(|w| w.entry.definition.as_ref()));
+    novu_framework_core::json::stringify_pretty(&doc, indent)
 }
 
 /// `[(name, value), ...]` as a Python list of tuples.
