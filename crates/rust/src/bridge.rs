@@ -23,12 +23,9 @@ impl Pending {
         matches!(self.dispatch, Dispatch::Trigger(_))
     }
 
-    /// The response, when no more work is needed.
-    pub fn ready(&self) -> Option<&Response> {
-        match &self.dispatch {
-            Dispatch::Respond(r) => Some(r),
-            _ => None,
-        }
+    /// Which route the request came in on (how its errors are shaped).
+    pub fn route(&self) -> Route {
+        self.route
     }
 }
 

@@ -65,12 +65,22 @@ impl Workflow {
     }
 }
 
-/// Runs the closure against a replay; a halt or a recorded failure is not an error of the closure.
+/// Runs the closure against a replay; a halt or a recorded failure is not an error of the closure. A panic
+/// in the closure or a resolver is the workflow's failure (a 500 `BridgeError`), not the server's.
 pub(crate) fn drive(func: &WorkflowFn, run: &mut Run) -> Result<(), UserError> {
     let mut step = Step::run(run);
-    match func(&mut step) {
-        Ok(()) | Err(StepError::Halt) | Err(StepError::Failed(_)) => Ok(()),
-        Err(StepError::User(e)) => Err(*e),
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| func(&mut step)));
+    match outcome {
+        Ok(Ok(()) | Err(StepError::Halt) | Err(StepError::Failed(_))) => Ok(()),
+        Ok(Err(StepError::User(e))) => Err(*e),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".into());
+            Err(UserError::message(format!("the workflow panicked: {what}")))
+        }
     }
 }
 
