@@ -17,7 +17,18 @@ Example::
 from ._native import SDK_VERSION as __version__
 from .client import Client
 from .errors import NovuApiError, NovuError
+from .step import AsyncStep, Step
 from .trigger import TriggerResult
 from .workflow import Workflow, workflow
 
-__all__ = ["Client", "NovuApiError", "NovuError", "TriggerResult", "Workflow", "__version__", "workflow"]
+__all__ = [
+    "AsyncStep",
+    "Client",
+    "NovuApiError",
+    "NovuError",
+    "Step",
+    "TriggerResult",
+    "Workflow",
+    "__version__",
+    "workflow",
+]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -36,12 +37,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     sync.add_argument("--secret-key", help="Novu secret key (default: $NOVU_SECRET_KEY, then $NOVU_API_KEY)")
     sync.add_argument("--api-url", help="Novu API URL (default: $NOVU_API_URL, then https://api.novu.co)")
-    sync.add_argument("--timeout", type=float, default=30.0, help="seconds for the whole call (default 30)")
+    sync.add_argument("--timeout", type=_seconds, default=30.0, help="seconds for the whole call (default 30)")
 
     discover = commands.add_parser("discover", help="list the workflows, steps and schemas an app would serve")
     discover.add_argument("app", help="`module:attribute` (a Flask/FastAPI app, a workflow or a list) or `module`")
     discover.add_argument("--json", action="store_true", help="print the discover document as JSON")
     return parser
+
+
+def _seconds(text: str) -> float:
+    """A positive, finite number of seconds (argparse reports anything else as a usage error, exit 2)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+    return value
 
 
 def _sync(args: argparse.Namespace, out: TextIO) -> int:
@@ -90,11 +102,26 @@ def _synced_ids(answer: Any) -> list[str] | None:
     return ids
 
 
+def _import(module_name: str) -> Any:
+    """Imports the user's module. An app calling `serve()` at import needs a secret key under strict
+    authentication; listing workflows needs none, so strict authentication is off during the import unless
+    the environment says otherwise."""
+    sys.path.insert(0, os.getcwd())
+    variable = "NOVU_STRICT_AUTHENTICATION_ENABLED"
+    unset = variable not in os.environ
+    if unset:
+        os.environ[variable] = "false"
+    try:
+        return importlib.import_module(module_name)
+    finally:
+        if unset:
+            os.environ.pop(variable, None)
+
+
 def _load(spec: str) -> list[Workflow]:
     """The workflows named by `module` or `module:attribute`."""
     module_name, _, attribute = spec.partition(":")
-    sys.path.insert(0, os.getcwd())
-    module = importlib.import_module(module_name)
+    module = _import(module_name)
     if not attribute:
         found = [v for v in vars(module).values() if isinstance(v, Workflow)]
         for value in vars(module).values():
@@ -148,10 +175,10 @@ def _discover(args: argparse.Namespace, out: TextIO) -> int:
     if not workflows:
         print(f"error: `{args.app}` serves no novu_framework workflows", file=sys.stderr)
         return 1
-    entries = [w.discover() for w in workflows]
     if args.json:
-        print(json.dumps({"workflows": entries, "agents": []}, indent=2), file=out)
+        print(_native.discover_text([w._handle for w in workflows]), file=out)
         return 0
+    entries = [w.discover() for w in workflows]
     steps = sum(len(e["steps"]) for e in entries)
     print(f"{len(entries)} workflow(s), {steps} step(s)", file=out)
     for entry in entries:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import _native
 from .errors import MissingSecretKeyError
@@ -12,6 +13,10 @@ if TYPE_CHECKING:
     from .workflow import Workflow
 
 __all__ = ["Client"]
+
+
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
 class Client:
@@ -54,8 +59,13 @@ class Client:
         self.secret_key: str = secret
         self.strict_authentication: bool = strict
         self.api_url: str = url
-        if api_timeout <= 0:
+        if not math.isfinite(api_timeout) or api_timeout <= 0:
             raise ValueError("api_timeout must be a positive number of seconds")
+        if max_body_bytes is not None and (not _positive_int(max_body_bytes)):
+            raise ValueError("max_body_bytes must be a positive number of bytes")
+        for name, value in (liquid_limits or {}).items():
+            if not _positive_int(value):
+                raise ValueError(f"liquid_limits[{name!r}] must be a positive integer, not {value!r}")
         if retries < 0:
             raise ValueError("retries must be 0 or more")
         if retry_backoff < 0:

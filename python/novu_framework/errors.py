@@ -29,6 +29,7 @@ __all__ = [
     "ExecutionStateResultInvalidError",
     "InvalidActionError",
     "InvalidRequestBodyError",
+    "InvalidTriggerError",
     "InvalidWorkflowError",
     "MethodNotAllowedError",
     "MissingSecretKeyError",
@@ -82,6 +83,14 @@ class InvalidWorkflowError(NovuError, ValueError):
 
     code = "InvalidWorkflowError"
     default_status = 500
+
+
+class InvalidTriggerError(NovuError, ValueError):
+    """The arguments of ``Workflow.trigger`` do not make an event: no or malformed recipients, or a payload
+    that is not an object. Nothing was sent."""
+
+    code = "InvalidTriggerError"
+    default_status = 400
 
 
 class BridgeError(NovuError):

@@ -1,4 +1,4 @@
-"""Serve workflows from a FastAPI (or Starlette) app.
+"""Serve workflows from a FastAPI app.
 
 Example::
 
@@ -30,12 +30,15 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 
-async def _read_body(receive: Receive, limit: int) -> bytes:
-    """The body, but never more than ``limit + 1`` bytes (the core answers 413 past the limit)."""
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The body, but never more than ``limit + 1`` bytes (the core answers 413 past the limit); ``None``
+    when the client went away first (there is nobody left to answer)."""
     chunks = []
     size = 0
     while True:
         message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
         chunk = message.get("body", b"")
         if chunk:
             chunks.append(chunk)
@@ -82,6 +85,8 @@ class _Endpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = await _read_body(receive, self.limit)
+        if body is None:
+            return
         signature, legacy = _signatures(scope)
         if self.local:
             workflow_id = scope["path_params"]["workflow_id"]

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from novu_framework import Client, TriggerResult
-from novu_framework.errors import InvalidRequestBodyError, NovuError
+from novu_framework.errors import InvalidTriggerError, NovuError
 
 from . import sample_workflows as wfs
 from .helpers import (
@@ -160,7 +160,8 @@ def test_to_is_sent_verbatim(mode: str, to: Any, api: StandIn, client: Client) -
 def test_invalid_recipients_are_refused_before_sending(to: Any, needle: str, api: StandIn, client: Client) -> None:
     with pytest.raises(NovuError) as info:
         wfs.free_form.trigger(to, client=client)
-    assert isinstance(info.value, InvalidRequestBodyError), repr(info.value)
+    assert isinstance(info.value, InvalidTriggerError), repr(info.value)
+    assert isinstance(info.value, ValueError)
     assert needle in info.value.message
     assert api.requests == []
 
@@ -307,7 +308,7 @@ def test_to_as_a_tuple_is_sent_as_a_list(api: StandIn, client: Client) -> None:
 
 @pytest.mark.parametrize("payload", [[1, 2], "text", 5], ids=["list", "string", "number"])
 def test_a_payload_that_is_not_an_object_is_refused_before_sending(payload: Any, api: StandIn, client: Client) -> None:
-    with pytest.raises(InvalidRequestBodyError) as info:
+    with pytest.raises(InvalidTriggerError) as info:
         wfs.free_form.trigger("sub-1", payload, client=client)
     assert "payload" in info.value.message
     assert api.requests == []

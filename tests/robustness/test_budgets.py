@@ -162,9 +162,8 @@ def test_body_limit_is_configurable(framework: str, limit: int, target: str) -> 
 
 @pytest.mark.parametrize("limit", [-1, -(2**70), 2**70])
 def test_unusable_body_limit_is_refused_at_start(framework: str, limit: int) -> None:
-    client = make_client(True, max_body_bytes=limit)
     with pytest.raises((ValueError, TypeError, OverflowError)):
-        make_app(framework, client)
+        make_app(framework, make_client(True, max_body_bytes=limit))
 
 
 # JSON nesting.
