@@ -36,132 +36,22 @@ class WorkflowHandle:
         backoff: float,
     ) -> tuple[int, Any, str]: ...
 
-@final
-class Step:
-    """The `step` object a workflow function receives; each method returns the step's result, or an
-    awaitable of it in an async workflow (typed for users in `novu_framework.step`)."""
+class _StepCall:
+    def __call__(
+        self,
+        step_id: str,
+        resolver: Any,
+        *,
+        control_schema: Any = None,
+        skip: Any = None,
+        providers: Mapping[str, Callable[..., Any]] | None = None,
+        disable_output_sanitization: bool | None = None,
+        controlSchema: Any = None,
+        disableOutputSanitization: bool | None = None,
+    ) -> Any: ...
 
-    def email(
-        self,
-        step_id: str,
-        resolver: Any,
-        *,
-        control_schema: Any = None,
-        skip: Any = None,
-        providers: Mapping[str, Callable[..., Any]] | None = None,
-        disable_output_sanitization: bool | None = None,
-        controlSchema: Any = None,
-        disableOutputSanitization: bool | None = None,
-    ) -> Any: ...
-    def sms(
-        self,
-        step_id: str,
-        resolver: Any,
-        *,
-        control_schema: Any = None,
-        skip: Any = None,
-        providers: Mapping[str, Callable[..., Any]] | None = None,
-        disable_output_sanitization: bool | None = None,
-        controlSchema: Any = None,
-        disableOutputSanitization: bool | None = None,
-    ) -> Any: ...
-    def push(
-        self,
-        step_id: str,
-        resolver: Any,
-        *,
-        control_schema: Any = None,
-        skip: Any = None,
-        providers: Mapping[str, Callable[..., Any]] | None = None,
-        disable_output_sanitization: bool | None = None,
-        controlSchema: Any = None,
-        disableOutputSanitization: bool | None = None,
-    ) -> Any: ...
-    def chat(
-        self,
-        step_id: str,
-        resolver: Any,
-        *,
-        control_schema: Any = None,
-        skip: Any = None,
-        providers: Mapping[str, Callable[..., Any]] | None = None,
-        disable_output_sanitization: bool | None = None,
-        controlSchema: Any = None,
-        disableOutputSanitization: bool | None = None,
-    ) -> Any: ...
-    def in_app(
-        self,
-        step_id: str,
-        resolver: Any,
-        *,
-        control_schema: Any = None,
-        skip: Any = None,
-        providers: Mapping[str, Callable[..., Any]] | None = None,
-        disable_output_sanitization: bool | None = None,
-        controlSchema: Any = None,
-        disableOutputSanitization: bool | None = None,
-    ) -> Any: ...
-    def inApp(
-        self,
-        step_id: str,
-        resolver: Any,
-        *,
-        control_schema: Any = None,
-        skip: Any = None,
-        providers: Mapping[str, Callable[..., Any]] | None = None,
-        disable_output_sanitization: bool | None = None,
-        controlSchema: Any = None,
-        disableOutputSanitization: bool | None = None,
-    ) -> Any: ...
-    def tool(
-        self,
-        step_id: str,
-        resolver: Any,
-        *,
-        control_schema: Any = None,
-        skip: Any = None,
-        providers: Mapping[str, Callable[..., Any]] | None = None,
-        disable_output_sanitization: bool | None = None,
-        controlSchema: Any = None,
-        disableOutputSanitization: bool | None = None,
-    ) -> Any: ...
-    def delay(
-        self,
-        step_id: str,
-        resolver: Any,
-        *,
-        control_schema: Any = None,
-        skip: Any = None,
-        providers: Mapping[str, Callable[..., Any]] | None = None,
-        disable_output_sanitization: bool | None = None,
-        controlSchema: Any = None,
-        disableOutputSanitization: bool | None = None,
-    ) -> Any: ...
-    def digest(
-        self,
-        step_id: str,
-        resolver: Any,
-        *,
-        control_schema: Any = None,
-        skip: Any = None,
-        providers: Mapping[str, Callable[..., Any]] | None = None,
-        disable_output_sanitization: bool | None = None,
-        controlSchema: Any = None,
-        disableOutputSanitization: bool | None = None,
-    ) -> Any: ...
-    def throttle(
-        self,
-        step_id: str,
-        resolver: Any,
-        *,
-        control_schema: Any = None,
-        skip: Any = None,
-        providers: Mapping[str, Callable[..., Any]] | None = None,
-        disable_output_sanitization: bool | None = None,
-        controlSchema: Any = None,
-        disableOutputSanitization: bool | None = None,
-    ) -> Any: ...
-    def custom(
+class _CustomStepCall:
+    def __call__(
         self,
         step_id: str,
         resolver: Any,
@@ -172,6 +62,23 @@ class Step:
         controlSchema: Any = None,
         outputSchema: Any = None,
     ) -> Any: ...
+
+@final
+class Step:
+    """The `step` object a workflow function receives; each method returns the step's result, or an
+    awaitable of it in an async workflow (typed for users in `novu_framework.step`)."""
+
+    email: _StepCall
+    sms: _StepCall
+    push: _StepCall
+    chat: _StepCall
+    in_app: _StepCall
+    inApp: _StepCall
+    tool: _StepCall
+    delay: _StepCall
+    digest: _StepCall
+    throttle: _StepCall
+    custom: _CustomStepCall
 
 @final
 class NativeFuture:

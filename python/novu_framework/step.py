@@ -19,9 +19,21 @@ digested events for a digest, ``{"seen", "read", ...}`` for an in-app step.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-__all__ = ["AsyncStep", "Outputs", "ProviderResolver", "Resolver", "Schema", "Skip", "Step"]
+__all__ = [
+    "ActionStepCall",
+    "AsyncStep",
+    "ChannelStepCall",
+    "CustomStepCall",
+    "Outputs",
+    "ProviderResolver",
+    "Resolver",
+    "Schema",
+    "Skip",
+    "Step",
+    "Steps",
+]
 
 Outputs = Mapping[str, Any]
 """What a resolver returns: the step's outputs."""
@@ -39,10 +51,13 @@ Schema = Mapping[str, Any] | type
 """A JSON Schema dict, or a pydantic model class."""
 
 
-class Step(Protocol):
-    """The ``step`` of a ``def`` workflow: each call runs (or replays) the step and returns its result."""
+R_co = TypeVar("R_co", covariant=True)
 
-    def email(
+
+class ChannelStepCall(Protocol[R_co]):
+    """A channel step call (``email``, ``sms``, ``push``, ``chat``, ``in_app``, ``tool``)."""
+
+    def __call__(
         self,
         step_id: str,
         resolver: Resolver,
@@ -51,94 +66,21 @@ class Step(Protocol):
         skip: Skip | None = None,
         providers: Mapping[str, ProviderResolver] | None = None,
         disable_output_sanitization: bool | None = None,
-    ) -> dict[str, Any]:
-        """An email step; outputs ``{subject, body}`` (the body is sanitised HTML)."""
-        ...
+    ) -> R_co: ...
 
-    def sms(
-        self,
-        step_id: str,
-        resolver: Resolver,
-        *,
-        control_schema: Schema | None = None,
-        skip: Skip | None = None,
-        providers: Mapping[str, ProviderResolver] | None = None,
-        disable_output_sanitization: bool | None = None,
-    ) -> dict[str, Any]:
-        """An SMS step; outputs ``{body}``."""
-        ...
 
-    def push(
-        self,
-        step_id: str,
-        resolver: Resolver,
-        *,
-        control_schema: Schema | None = None,
-        skip: Skip | None = None,
-        providers: Mapping[str, ProviderResolver] | None = None,
-        disable_output_sanitization: bool | None = None,
-    ) -> dict[str, Any]:
-        """A push step; outputs ``{subject, body}``."""
-        ...
+class ActionStepCall(Protocol[R_co]):
+    """An action step call (``delay``, ``digest``, ``throttle``)."""
 
-    def chat(
-        self,
-        step_id: str,
-        resolver: Resolver,
-        *,
-        control_schema: Schema | None = None,
-        skip: Skip | None = None,
-        providers: Mapping[str, ProviderResolver] | None = None,
-        disable_output_sanitization: bool | None = None,
-    ) -> dict[str, Any]:
-        """A chat step; outputs ``{body}``."""
-        ...
-
-    def in_app(
-        self,
-        step_id: str,
-        resolver: Resolver,
-        *,
-        control_schema: Schema | None = None,
-        skip: Skip | None = None,
-        providers: Mapping[str, ProviderResolver] | None = None,
-        disable_output_sanitization: bool | None = None,
-    ) -> dict[str, Any]:
-        """An in-app (Inbox) step; outputs ``{subject?, body?, ...}``. Also spelled ``inApp``."""
-        ...
-
-    def tool(
-        self,
-        step_id: str,
-        resolver: Resolver,
-        *,
-        control_schema: Schema | None = None,
-        skip: Skip | None = None,
-        providers: Mapping[str, ProviderResolver] | None = None,
-        disable_output_sanitization: bool | None = None,
-    ) -> dict[str, Any]:
-        """A tool step (PagerDuty, Opsgenie, ...); outputs ``{body}``."""
-        ...
-
-    def delay(
+    def __call__(
         self, step_id: str, resolver: Resolver, *, control_schema: Schema | None = None, skip: Skip | None = None
-    ) -> dict[str, Any]:
-        """A delay step; outputs ``{amount, unit}`` (or a cron or dynamic delay)."""
-        ...
+    ) -> R_co: ...
 
-    def digest(
-        self, step_id: str, resolver: Resolver, *, control_schema: Schema | None = None, skip: Skip | None = None
-    ) -> dict[str, Any]:
-        """A digest step; outputs ``{amount, unit}``; returns ``{"events": [...], "eventCount": n}``."""
-        ...
 
-    def throttle(
-        self, step_id: str, resolver: Resolver, *, control_schema: Schema | None = None, skip: Skip | None = None
-    ) -> dict[str, Any]:
-        """A throttle step; outputs ``{type, amount?, unit?, ...}``."""
-        ...
+class CustomStepCall(Protocol[R_co]):
+    """A ``custom`` step call."""
 
-    def custom(
+    def __call__(
         self,
         step_id: str,
         resolver: Resolver,
@@ -146,118 +88,65 @@ class Step(Protocol):
         control_schema: Schema | None = None,
         skip: Skip | None = None,
         output_schema: Schema | None = None,
-    ) -> dict[str, Any]:
-        """A custom step: its outputs follow ``output_schema`` and are returned to the workflow."""
-        ...
+    ) -> R_co: ...
 
 
-class AsyncStep(Protocol):
-    """The ``step`` of an ``async def`` workflow: the same methods as :class:`Step`, awaited."""
+class Steps(Protocol[R_co]):
+    """The ``step`` object; each call returns ``R_co``: the step's result, or an awaitable of it."""
 
-    def email(
-        self,
-        step_id: str,
-        resolver: Resolver,
-        *,
-        control_schema: Schema | None = None,
-        skip: Skip | None = None,
-        providers: Mapping[str, ProviderResolver] | None = None,
-        disable_output_sanitization: bool | None = None,
-    ) -> Awaitable[dict[str, Any]]:
+    @property
+    def email(self) -> ChannelStepCall[R_co]:
         """An email step; outputs ``{subject, body}`` (the body is sanitised HTML)."""
         ...
 
-    def sms(
-        self,
-        step_id: str,
-        resolver: Resolver,
-        *,
-        control_schema: Schema | None = None,
-        skip: Skip | None = None,
-        providers: Mapping[str, ProviderResolver] | None = None,
-        disable_output_sanitization: bool | None = None,
-    ) -> Awaitable[dict[str, Any]]:
+    @property
+    def sms(self) -> ChannelStepCall[R_co]:
         """An SMS step; outputs ``{body}``."""
         ...
 
-    def push(
-        self,
-        step_id: str,
-        resolver: Resolver,
-        *,
-        control_schema: Schema | None = None,
-        skip: Skip | None = None,
-        providers: Mapping[str, ProviderResolver] | None = None,
-        disable_output_sanitization: bool | None = None,
-    ) -> Awaitable[dict[str, Any]]:
+    @property
+    def push(self) -> ChannelStepCall[R_co]:
         """A push step; outputs ``{subject, body}``."""
         ...
 
-    def chat(
-        self,
-        step_id: str,
-        resolver: Resolver,
-        *,
-        control_schema: Schema | None = None,
-        skip: Skip | None = None,
-        providers: Mapping[str, ProviderResolver] | None = None,
-        disable_output_sanitization: bool | None = None,
-    ) -> Awaitable[dict[str, Any]]:
+    @property
+    def chat(self) -> ChannelStepCall[R_co]:
         """A chat step; outputs ``{body}``."""
         ...
 
-    def in_app(
-        self,
-        step_id: str,
-        resolver: Resolver,
-        *,
-        control_schema: Schema | None = None,
-        skip: Skip | None = None,
-        providers: Mapping[str, ProviderResolver] | None = None,
-        disable_output_sanitization: bool | None = None,
-    ) -> Awaitable[dict[str, Any]]:
+    @property
+    def in_app(self) -> ChannelStepCall[R_co]:
         """An in-app (Inbox) step; outputs ``{subject?, body?, ...}``. Also spelled ``inApp``."""
         ...
 
-    def tool(
-        self,
-        step_id: str,
-        resolver: Resolver,
-        *,
-        control_schema: Schema | None = None,
-        skip: Skip | None = None,
-        providers: Mapping[str, ProviderResolver] | None = None,
-        disable_output_sanitization: bool | None = None,
-    ) -> Awaitable[dict[str, Any]]:
+    @property
+    def tool(self) -> ChannelStepCall[R_co]:
         """A tool step (PagerDuty, Opsgenie, ...); outputs ``{body}``."""
         ...
 
-    def delay(
-        self, step_id: str, resolver: Resolver, *, control_schema: Schema | None = None, skip: Skip | None = None
-    ) -> Awaitable[dict[str, Any]]:
+    @property
+    def delay(self) -> ActionStepCall[R_co]:
         """A delay step; outputs ``{amount, unit}`` (or a cron or dynamic delay)."""
         ...
 
-    def digest(
-        self, step_id: str, resolver: Resolver, *, control_schema: Schema | None = None, skip: Skip | None = None
-    ) -> Awaitable[dict[str, Any]]:
+    @property
+    def digest(self) -> ActionStepCall[R_co]:
         """A digest step; outputs ``{amount, unit}``; returns ``{"events": [...], "eventCount": n}``."""
         ...
 
-    def throttle(
-        self, step_id: str, resolver: Resolver, *, control_schema: Schema | None = None, skip: Skip | None = None
-    ) -> Awaitable[dict[str, Any]]:
+    @property
+    def throttle(self) -> ActionStepCall[R_co]:
         """A throttle step; outputs ``{type, amount?, unit?, ...}``."""
         ...
 
-    def custom(
-        self,
-        step_id: str,
-        resolver: Resolver,
-        *,
-        control_schema: Schema | None = None,
-        skip: Skip | None = None,
-        output_schema: Schema | None = None,
-    ) -> Awaitable[dict[str, Any]]:
+    @property
+    def custom(self) -> CustomStepCall[R_co]:
         """A custom step: its outputs follow ``output_schema`` and are returned to the workflow."""
         ...
+
+
+Step = Steps[dict[str, Any]]
+"""The ``step`` of a ``def`` workflow: each call runs (or replays) the step and returns its result."""
+
+AsyncStep = Steps[Awaitable[dict[str, Any]]]
+"""The ``step`` of an ``async def`` workflow: the same methods, awaited."""
