@@ -621,12 +621,12 @@ fn respond(r: Response) -> Dispatch {
     Dispatch::Respond(r)
 }
 
-/// A POST body read once: its JSON value, or why it is not one.
 /// The body's JSON re-serialised for the signature check, parsing it (once) only when asked.
 fn body_json_text(parsed: &OnceCell<ParsedBody>, raw: &[u8]) -> Option<String> {
     parsed.get_or_init(|| ParsedBody::read(raw)).value.as_ref().map(json::stringify)
 }
 
+/// A POST body read once: its JSON value, or why it is not one.
 struct ParsedBody {
     value: Option<Value>,
     error: Option<FrameworkError>,

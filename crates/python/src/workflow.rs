@@ -2,10 +2,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use pyo3::sync::MutexExt;
-
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
+use pyo3::sync::MutexExt;
 use pyo3::types::{PyDict, PyList, PyString};
 use serde_json::{Map, Value, json};
 
