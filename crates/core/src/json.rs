@@ -300,6 +300,14 @@ mod tests {
     }
 
     #[test]
+    fn decimals_parse_to_the_nearest_double() {
+        // serde_json's default float parser can be one bit off; these are read exactly by JSON.parse.
+        let text = "[123456789.12345679,12345678.123456789,100.00000000000001,1234.5678901234567]";
+        let v = parse(text.as_bytes()).unwrap();
+        assert_eq!(stringify(&v), "[123456789.12345679,12345678.12345679,100.00000000000001,1234.5678901234567]");
+    }
+
+    #[test]
     fn integer_like_keys_come_first() {
         let v: Value = serde_json::from_str(r#"{"b":1,"2":2,"a":3,"1":4,"01":5,"4294967295":6}"#).unwrap();
         assert_eq!(stringify(&v), r#"{"1":4,"2":2,"b":1,"a":3,"01":5,"4294967295":6}"#);
