@@ -350,11 +350,11 @@ WRONG_VALUES: dict[str, Any] = {
 EVENT_FIELDS = ["payload", "controls", "state", "subscriber", "context", "env", "actor"]
 NOT_OBJECTS = set(WRONG_VALUES) - {"empty-object", "object"}
 # Per action and field, the values that must be refused with 400 (the others may be accepted): the payload
-# must be an object for execute (spec §8, §10.2), the target step's controls must be an object (spec §8),
+# must be an object for execute (spec §8, §10.2; preview assigns any payload over its mock, as upstream's
+# `Object.assign`), the target step's controls must be an object (spec §8),
 # and `state` must be a list holding the earlier steps (decisions.md; every value here lacks them).
 REFUSED: dict[tuple[str, str], set[str]] = {
     ("execute", "payload"): NOT_OBJECTS,
-    ("preview", "payload"): NOT_OBJECTS - {"null", "false", "zero", "empty-string"},
     ("execute", "controls"): NOT_OBJECTS,
     ("preview", "controls"): NOT_OBJECTS,
     ("execute", "state"): set(WRONG_VALUES),

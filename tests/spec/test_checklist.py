@@ -317,6 +317,25 @@ def test_item_022_post_vector_and_raw_body_authenticates(strict_bridge: Bridge) 
     assert answer.json["outputs"]["controls"] == {"greeting": "Hello Bob"}
 
 
+def test_item_022_decimals_are_read_exactly(strict_bridge: Bridge) -> None:
+    """Beyond item 22: a body whose raw text is not JavaScript's (a space, more digits than a double keeps)
+    authenticates over `JSON.stringify` of the parsed body, and every decimal is read as the nearest double
+    (JSON.parse's result), so values render with the digits upstream renders."""
+    raw = (
+        '{"payload": {"x": 12345678.123456789, "y": 123456789.12345679, "z": 100.00000000000001},'
+        ' "controls": {"s": "{{payload.x}} {{payload.y}} {{payload.z}}"},'
+        ' "state": [{"stepId": "custom-1", "outputs": {"n": 7}}]}'
+    )
+    signed_text = json.dumps(json.loads(raw), separators=(",", ":"))
+    assert "12345678.12345679" in signed_text
+    header = _native.sign(SECRET, signed_text.encode(), now_ms())
+    answer = strict_bridge.post(
+        {"action": "execute", "workflowId": "liquid", "stepId": "render"}, raw=raw, headers={"novu-signature": header}
+    )
+    assert answer.status == 200, answer
+    assert outputs(answer)["controls"]["s"] == "12345678.12345679 123456789.12345679 100.00000000000001"
+
+
 def test_item_023_tolerant_header_forms(strict_bridge: Bridge) -> None:
     t = now_ms()
     sig = hmac_hex(SECRET, t, "{}")
@@ -705,6 +724,19 @@ def test_item_059_missing_state_is_corrupt(bridge: Bridge) -> None:
         "Please provide the missing state.",
     )
     assert error["data"] == {"workflowId": "replay", "stepId": "first"}
+
+
+def test_item_059_state_items_that_are_not_objects_match_nothing(bridge: Bridge) -> None:
+    """Upstream finds a step's state by `stepId` and passes over anything else, so such items are ignored
+    here too; a `null` item (upstream's lookup crashes on it, a 500) is a 400 naming the item."""
+    state = [5, "first", True, [1], {"stepId": 1}, state_item("first", {"n": 7})]
+    body = success(bridge.execute("replay", "second", event(state=state)))
+    assert body["options"] == {"skip": False}
+    corrupt = bridge.execute("replay", "second", event(state=[5, "first"]))
+    assert_error(corrupt, 400, "ExecutionStateCorruptError")
+    refused = bridge.execute("replay", "second", event(state=[state_item("first", {"n": 7}), None]))
+    error = assert_error(refused, 400, "InvalidRequestBodyError")
+    assert "`state[1]`" in error["message"] and "got null" in error["message"]
 
 
 HYDRATE_STATE = [
@@ -1170,6 +1202,19 @@ def test_item_101_preview_mocks_the_payload(bridge: Bridge) -> None:
 def test_item_102_preview_payload_overrides_the_mock(bridge: Bridge) -> None:
     out = outputs(bridge.preview("preview-wf", "second", {"controls": {}, "state": [], "payload": {"s": "given"}}))
     assert out["payload"] == {"s": "given", "sd": "dflt"}
+
+
+def test_item_102_preview_assigns_any_payload_over_the_mock(bridge: Bridge) -> None:
+    """Preview merges the payload as `Object.assign` does, so no payload is refused there: an array's or a
+    string's indexes become keys, other values add nothing (upstream answers the same; execute still refuses
+    them, item 56)."""
+    cases = [([1, "b"], {"0": 1, "1": "b"}), ("ab", {"0": "a", "1": "b"}), (5, {}), (True, {}), ([], {})]
+    for payload, expected in cases:
+        body = {"payload": payload, "controls": {"s": "{{payload | json}}"}, "state": [], "subscriber": {}}
+        out = outputs(bridge.preview("liquid", "render", body))
+        assert json.loads(out["controls"]["s"].replace("'", '"')) == expected, payload  # `json` quotes with '
+    out = outputs(bridge.preview("preview-wf", "second", {"controls": {}, "state": [], "payload": [1]}))
+    assert out["payload"] == {"s": "[placeholder]", "sd": "dflt"}
 
 
 def test_item_103_preview_mocks_earlier_steps(bridge: Bridge) -> None:

@@ -89,15 +89,20 @@ impl Event {
 fn state_items(items: Vec<Value>) -> Result<Vec<StateItem>, FrameworkError> {
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
-        let Value::Object(mut obj) = item else {
-            return Err(FrameworkError::invalid_body(format!(
-                "`state[{i}]` must be an object like {{\"stepId\": \"...\", \"outputs\": {{}}}}, got {}",
-                type_name(&item)
-            )));
-        };
-        // Upstream looks items up by `stepId` and skips anything else; an item without one matches nothing.
-        if let Some(Value::String(step_id)) = obj.remove("stepId") {
-            out.push(StateItem { step_id, outputs: obj.remove("outputs").unwrap_or(Value::Null) });
+        // Upstream looks items up by `stepId` and skips anything else: an item that is not an object, or has
+        // no string `stepId`, matches nothing. A `null` item crashes upstream's lookup; here it is a clear 400.
+        match item {
+            Value::Null => {
+                return Err(FrameworkError::invalid_body(format!(
+                    "`state[{i}]` must be an object like {{\"stepId\": \"...\", \"outputs\": {{}}}}, got null"
+                )));
+            }
+            Value::Object(mut obj) => {
+                if let Some(Value::String(step_id)) = obj.remove("stepId") {
+                    out.push(StateItem { step_id, outputs: obj.remove("outputs").unwrap_or(Value::Null) });
+                }
+            }
+            _ => {}
         }
     }
     Ok(out)
@@ -194,16 +199,10 @@ impl Run {
             }
             Mode::Preview => {
                 let mut merged = workflow.preview_payload.clone();
-                match event.payload {
-                    Some(Value::Object(given)) => {
-                        if let Value::Object(m) = &mut merged {
-                            m.extend(given);
-                        }
-                        merged
-                    }
-                    None | Some(Value::Null) => merged,
-                    Some(other) => other,
+                if let (Value::Object(m), Some(given)) = (&mut merged, event.payload) {
+                    assign(m, given);
                 }
+                merged
             }
         };
         let payload = validate(workflow.payload.schema(), payload)
@@ -672,6 +671,24 @@ fn context_part<'a>(context: &'a Value, key: &str) -> &'a Value {
 fn set_step_context(context: &mut Value, step_id: &str, value: Value) {
     if let Some(Value::Object(steps)) = context.get_mut("steps") {
         steps.insert(step_id.to_string(), value);
+    }
+}
+
+/// `Object.assign(target, source)`: an object's keys, an array's or a string's indexes (a string counts
+/// UTF-16 units, as JavaScript indexes it; a lone half of a surrogate pair becomes U+FFFD); other values add
+/// nothing. Preview merges the sent payload over the mock this way (spec §10.2).
+fn assign(target: &mut Map<String, Value>, source: Value) {
+    match source {
+        Value::Object(given) => target.extend(given),
+        Value::Array(items) => target.extend(items.into_iter().enumerate().map(|(i, v)| (i.to_string(), v))),
+        Value::String(text) => {
+            let units = text.chars().flat_map(|c| {
+                let unit = if c.len_utf16() == 1 { c } else { '\u{FFFD}' };
+                std::iter::repeat_n(unit, c.len_utf16())
+            });
+            target.extend(units.enumerate().map(|(i, u)| (i.to_string(), Value::String(u.to_string()))));
+        }
+        _ => {}
     }
 }
 
