@@ -140,6 +140,9 @@ pub enum Node {
     /// `{% raw %}` content.
     Raw(Arc<str>),
     Block(Vec<Node>),
+    /// `render`, `include` or `layout` of another template. There are none to load, so rendering it fails as
+    /// liquidjs does without templates on disk (a RenderError, and only if the tag is reached).
+    Partial(Arc<str>),
     Break,
     Continue,
 }

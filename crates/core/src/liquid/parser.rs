@@ -127,6 +127,28 @@ impl<'s> Parser<'s> {
                 Node::Echo(c.read_filtered_value()?)
             }
             "liquid" => self.parse_liquid(args)?,
+            "block" => {
+                // Outside a layout a block renders its own content, whatever its name.
+                let mut body = Vec::new();
+                loop {
+                    match self.block_step(&["endblock"], &opener)? {
+                        Step::Tag(..) => break,
+                        Step::Node(n) => body.extend(n),
+                    }
+                }
+                Node::Block(body)
+            }
+            "render" | "include" | "layout" => {
+                let file = self.text(args).trim();
+                if file.is_empty() {
+                    return Err(LiquidError::tokenization("illegal file path"));
+                }
+                // `{% layout none %}`: the rest of the template renders as it is.
+                if name == "layout" && file.split(|c: char| c.is_whitespace() || c == ',').next() == Some("none") {
+                    return Ok(None);
+                }
+                Node::Partial(Arc::from(file))
+            }
             "break" => Node::Break,
             "continue" => Node::Continue,
             "#" => return Ok(None),
@@ -449,7 +471,9 @@ mod tests {
         let cases = [
             ("{% if x %}", ErrorKind::Parse),
             ("{% nope %}", ErrorKind::Parse),
-            ("{% include 'a' %}", ErrorKind::Parse),
+            ("{% include %}", ErrorKind::Tokenization),
+            ("{% block a %}x", ErrorKind::Parse),
+            ("{% endblock %}", ErrorKind::Parse),
             ("{% endif %}", ErrorKind::Parse),
             ("{% for x %}{% endfor %}", ErrorKind::Parse),
             ("{% if x %}{% else %}{% else %}{% endif %}", ErrorKind::Parse),

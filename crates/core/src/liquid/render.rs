@@ -346,6 +346,7 @@ impl<'a> Session<'a> {
                 }
             }
             Node::Block(nodes) => self.render_nodes(nodes, src, out),
+            Node::Partial(file) => Err(LiquidError::render(format!("Failed to lookup {file}: no templates to load"))),
             Node::Break => {
                 self.break_called = true;
                 Ok(())
