@@ -8,6 +8,8 @@ async too (`"async"`); both must answer the corpus identically.
 from __future__ import annotations
 
 import json
+import math
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +19,30 @@ S: dict[str, Any] = json.loads((Path(__file__).parent / "workflows.schemas.json"
 
 
 def js_number(value: float) -> str:
-    """A number as JavaScript prints it in a template string (12 -> "12", 1.5 -> "1.5")."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    """A number as JavaScript prints it in a template string (`String(n)`: 12.0 -> "12", 1e21 -> "1e+21",
+    5e-7 -> "5e-7", 1e20 -> "100000000000000000000")."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "0"
+    sign = "-" if value < 0 else ""
+    # repr gives the shortest digits that round-trip, as JavaScript picks them; only the layout differs.
+    _, digit_tuple, exponent = Decimal(repr(float(abs(value)))).normalize().as_tuple()
+    digits = "".join(map(str, digit_tuple))
+    k = len(digits)
+    n = k + int(exponent)
+    if k <= n <= 21:
+        text = digits + "0" * (n - k)
+    elif 0 < n <= 21:
+        text = f"{digits[:n]}.{digits[n:]}"
+    elif -6 < n <= 0:
+        text = "0." + "0" * -n + digits
+    else:
+        mantissa = digits if k == 1 else f"{digits[0]}.{digits[1:]}"
+        text = f"{mantissa}e{'+' if n > 0 else '-'}{abs(n - 1)}"
+    return sign + text
 
 
 # Resolvers, shared by both styles.
