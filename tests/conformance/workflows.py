@@ -9,40 +9,40 @@ from __future__ import annotations
 
 import json
 import math
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from novu_framework import Workflow, workflow
 
+from .harness import js_number
+
 S: dict[str, Any] = json.loads((Path(__file__).parent / "workflows.schemas.json").read_text())
 
 
-def js_number(value: float) -> str:
-    """A number as JavaScript prints it in a template string (`String(n)`: 12.0 -> "12", 1e21 -> "1e+21",
-    5e-7 -> "5e-7", 1e20 -> "100000000000000000000")."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    if value == 0:
-        return "0"
-    sign = "-" if value < 0 else ""
-    # repr gives the shortest digits that round-trip, as JavaScript picks them; only the layout differs.
-    _, digit_tuple, exponent = Decimal(repr(float(abs(value)))).normalize().as_tuple()
-    digits = "".join(map(str, digit_tuple))
-    k = len(digits)
-    n = k + int(exponent)
-    if k <= n <= 21:
-        text = digits + "0" * (n - k)
-    elif 0 < n <= 21:
-        text = f"{digits[:n]}.{digits[n:]}"
-    elif -6 < n <= 0:
-        text = "0." + "0" * -n + digits
-    else:
-        mantissa = digits if k == 1 else f"{digits[0]}.{digits[1:]}"
-        text = f"{mantissa}e{'+' if n > 0 else '-'}{abs(n - 1)}"
-    return sign + text
+def js_concat(record: dict[str, Any], key: str) -> str:
+    """`"" + record[key]` in JavaScript, as the reference resolver builds its text: numbers the JavaScript way
+    (12.0 -> "12", 1e21 -> "1e+21"), a missing key as "undefined"."""
+    if key not in record:
+        return "undefined"
+    return js_string(record[key])
+
+
+def js_string(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return js_number(value)
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return ",".join("" if item is None else js_string(item) for item in value)
+    if isinstance(value, dict):
+        return "[object Object]"
+    return str(value)
 
 
 # Resolvers, shared by both styles.
@@ -107,7 +107,7 @@ def compute(payload: dict[str, Any]) -> Any:
 def notify(result: dict[str, Any]) -> Any:
     return lambda c: {
         "subject": c["subject"],
-        "body": f"{c['prefix']} Score (code): {js_number(result.get('score'))} ({result.get('label')})",
+        "body": f"{c['prefix']} Score (code): {js_concat(result, 'score')} ({js_concat(result, 'label')})",
     }
 
 
