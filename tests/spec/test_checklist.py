@@ -1215,6 +1215,12 @@ def test_item_102_preview_assigns_any_payload_over_the_mock(bridge: Bridge) -> N
         assert json.loads(out["controls"]["s"].replace("'", '"')) == expected, payload  # `json` quotes with '
     out = outputs(bridge.preview("preview-wf", "second", {"controls": {}, "state": [], "payload": [1]}))
     assert out["payload"] == {"s": "[placeholder]", "sd": "dflt"}
+    # A bound keeps one request from building millions of keys (upstream has none).
+    for payload in ["x" * 10_001, [0] * 10_001]:
+        answer = bridge.preview("liquid", "render", {"payload": payload, "controls": {}, "state": []})
+        error = assert_error(answer, 400, "InvalidRequestBodyError")
+        assert "at most 10000 (got 10001)" in error["message"]
+    assert success(bridge.preview("liquid", "render", {"payload": "x" * 10_000, "controls": {}, "state": []}))
 
 
 def test_item_103_preview_mocks_earlier_steps(bridge: Bridge) -> None:

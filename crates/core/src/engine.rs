@@ -200,7 +200,7 @@ impl Run {
             Mode::Preview => {
                 let mut merged = workflow.preview_payload.clone();
                 if let (Value::Object(m), Some(given)) = (&mut merged, event.payload) {
-                    assign(m, given);
+                    assign(m, given)?;
                 }
                 merged
             }
@@ -674,10 +674,25 @@ fn set_step_context(context: &mut Value, step_id: &str, value: Value) {
     }
 }
 
+/// Most index keys a preview payload that is a string or a list may spread into (see [`assign`]): beyond
+/// it one request would build millions of keys, so it is refused instead.
+const MAX_SPREAD_KEYS: usize = 10_000;
+
 /// `Object.assign(target, source)`: an object's keys, an array's or a string's indexes (a string counts
 /// UTF-16 units, as JavaScript indexes it; a lone half of a surrogate pair becomes U+FFFD); other values add
 /// nothing. Preview merges the sent payload over the mock this way (spec §10.2).
-fn assign(target: &mut Map<String, Value>, source: Value) {
+fn assign(target: &mut Map<String, Value>, source: Value) -> Result<(), FrameworkError> {
+    let spread = match &source {
+        Value::Array(items) => items.len(),
+        Value::String(text) => text.encode_utf16().count(),
+        _ => 0,
+    };
+    if spread > MAX_SPREAD_KEYS {
+        return Err(FrameworkError::invalid_body(format!(
+            "`payload` must be an object; a {} is spread into one key per index, at most {MAX_SPREAD_KEYS} (got {spread})",
+            if source.is_array() { "list" } else { "string" }
+        )));
+    }
     match source {
         Value::Object(given) => target.extend(given),
         Value::Array(items) => target.extend(items.into_iter().enumerate().map(|(i, v)| (i.to_string(), v))),
@@ -690,6 +705,7 @@ fn assign(target: &mut Map<String, Value>, source: Value) {
         }
         _ => {}
     }
+    Ok(())
 }
 
 /// Preview's merge of state outputs over a mock: objects merge recursively, everything else replaces.
