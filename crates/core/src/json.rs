@@ -53,6 +53,11 @@ pub fn write_f64(out: &mut String, f: f64) {
     }
 }
 
+/// Appends `JSON.stringify(f)`: like [`write_f64`], but `NaN` and `Infinity` become `null`.
+pub fn write_json_f64(out: &mut String, f: f64) {
+    if f.is_finite() { write_f64(out, f) } else { out.push_str("null") }
+}
+
 /// The number as a double, as JavaScript holds every number.
 pub fn as_f64(n: &Number) -> f64 {
     n.as_f64().unwrap_or(0.0)

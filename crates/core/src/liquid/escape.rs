@@ -103,13 +103,7 @@ pub fn push_single_quoted(out: &mut String, v: &Val<'_>) {
     match v {
         Val::Undef | Val::Null => out.push_str("null"),
         Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Val::Num(n) => {
-            if n.is_finite() {
-                json::write_f64(out, *n)
-            } else {
-                out.push_str("null")
-            }
-        }
+        Val::Num(n) => json::write_json_f64(out, *n),
         Val::Str(s) => push_quoted_raw(out, s.as_str()),
         Val::Json(j) => push_json_value(out, j),
         Val::Drop(Drop::Loop(l)) => {

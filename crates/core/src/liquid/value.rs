@@ -374,13 +374,7 @@ fn write_json(out: &mut String, v: &Val<'_>, gap: Option<&str>, depth: usize) ->
         Val::Undef => return false,
         Val::Null => out.push_str("null"),
         Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Val::Num(n) => {
-            if n.is_finite() {
-                json::write_f64(out, *n)
-            } else {
-                out.push_str("null")
-            }
-        }
+        Val::Num(n) => json::write_json_f64(out, *n),
         Val::Str(s) => json::write_string(out, s.as_str()),
         Val::Json(j) => json::write_value_at(out, j, gap, depth),
         Val::Drop(Drop::Loop(l)) => {
