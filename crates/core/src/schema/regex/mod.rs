@@ -225,6 +225,8 @@ mod tests {
         assert!(matches(r"^\uD83D\uDE00$", "😀"));
         assert!(matches(r"^(a)\1$", "aa"));
         assert!(matches(r"^(?<x>a)\k<x>$", "aa"));
+        assert!(matches(r"^(a)(?:c)?(?<y>b)\k<y>$", "abb"));
+        assert!(!matches(r"^(a)(?:c)?(?<y>b)\k<y>$", "aba"));
         assert!(matches(r"^[\b]$", "\u{8}"));
         assert!(matches(r"^\cJ$", "\n"));
         assert!(matches(r"^[^]$", "\n"));

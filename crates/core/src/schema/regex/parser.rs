@@ -19,8 +19,9 @@ pub(crate) fn parse(source: &str, unicode: bool) -> Result<Node, String> {
     Ok(node)
 }
 
-/// Counts capturing groups and collects group names ahead of parsing: a backreference may point forward.
-fn scan_groups(chars: &[char]) -> (u32, Vec<String>) {
+/// Counts capturing groups and collects group names with their capture index (1-based, by the group's `(`)
+/// ahead of parsing: a backreference may point forward.
+fn scan_groups(chars: &[char]) -> (u32, Vec<(String, u32)>) {
     let mut count = 0;
     let mut names = Vec::new();
     let mut i = 0;
@@ -36,7 +37,7 @@ fn scan_groups(chars: &[char]) -> (u32, Vec<String>) {
                 } else if chars.get(i + 2) == Some(&'<') && !matches!(chars.get(i + 3), Some('=') | Some('!')) {
                     count += 1;
                     let name: String = chars[i + 3..].iter().take_while(|&&c| c != '>').collect();
-                    names.push(name);
+                    names.push((name, count));
                 }
             }
             _ => {}
@@ -54,7 +55,7 @@ struct Parser {
     pos: usize,
     unicode: bool,
     groups: u32,
-    names: Vec<String>,
+    names: Vec<(String, u32)>,
     depth: usize,
     seen_names: Vec<String>,
     /// Capturing groups opened so far (their numbers follow the order of their `(`).
@@ -326,8 +327,8 @@ impl Parser {
                         return Err(self.error("Invalid named reference"));
                     }
                     let name = self.group_name()?;
-                    return match self.names.iter().position(|n| *n == name) {
-                        Some(_) => Ok((Node::BackRef(self.group_index_of(&name)), true)),
+                    return match self.names.iter().find(|(n, _)| *n == name) {
+                        Some(&(_, index)) => Ok((Node::BackRef(index), true)),
                         None => Err(self.error("Invalid named capture referenced")),
                     };
                 }
@@ -340,35 +341,6 @@ impl Parser {
                 ClassAtom::Surrogate(_) => Ok((Node::Class(Class { negated: false, items: Vec::new() }), true)),
             },
         }
-    }
-
-    /// Capture index (1-based) of the named group `name`, counting every capturing group by its `(`.
-    fn group_index_of(&self, name: &str) -> u32 {
-        let chars = &self.chars;
-        let mut count = 0;
-        let mut i = 0;
-        let mut in_class = false;
-        while i < chars.len() {
-            match chars[i] {
-                '\\' => i += 1,
-                '[' => in_class = true,
-                ']' => in_class = false,
-                '(' if !in_class => {
-                    if chars.get(i + 1) != Some(&'?') {
-                        count += 1;
-                    } else if chars.get(i + 2) == Some(&'<') && !matches!(chars.get(i + 3), Some('=') | Some('!')) {
-                        count += 1;
-                        let n: String = chars[i + 3..].iter().take_while(|&&c| c != '>').collect();
-                        if n == name {
-                            return count;
-                        }
-                    }
-                }
-                _ => {}
-            }
-            i += 1;
-        }
-        count
     }
 
     /// Legacy `\NNN`: an octal escape when it starts with 0-7, otherwise the digit itself.
