@@ -18,7 +18,8 @@ from fastapi import APIRouter, FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
 
-from . import _native
+from . import _native, _turns
+from .agents import Agent
 from .client import Client
 from .workflow import Workflow
 
@@ -58,9 +59,9 @@ def _signatures(scope: Scope) -> tuple[str | None, str | None]:
     return signature, legacy
 
 
-async def _settle(result: Any, threadpool: bool = True) -> tuple[int, bytes]:
+async def _settle(result: Any, threadpool: bool = True) -> tuple[Any, ...]:
     """Sync user code and blocking HTTP go to the thread pool (unless told not to); async workflows run on
-    this loop."""
+    this loop. An agent event's answer carries its turn as a third item."""
     if isinstance(result, tuple):
         return result
     if isinstance(result, _native.Job):
@@ -93,10 +94,12 @@ class _Endpoint:
             result = self.bridge.handle_local_async(scope["method"], workflow_id, signature, legacy, body)
         else:
             result = self.bridge.handle_async(scope["method"], scope["query_string"], signature, legacy, body)
-        status, content = await _settle(result, self.threadpool)
+        status, content, *turn = await _settle(result, self.threadpool)
         headers = [*self.headers, (b"content-length", str(len(content)).encode())]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": content})
+        if turn:  # an agent turn: it runs now that the ack is sent
+            await _turns.run(turn[0])
 
 
 def serve(
@@ -105,13 +108,17 @@ def serve(
     workflows: Iterable[Workflow] = (),
     client: Client | None = None,
     *,
+    agents: Iterable[Agent] = (),
     run_sync_in_threadpool: bool = True,
 ) -> APIRouter:
     """Registers the Novu bridge on ``app`` at ``route`` and returns its router.
 
     Besides the bridge, ``POST {route}/workflows/{workflow_id}/execute`` runs a workflow locally (body
     ``{"to": ..., "payload": {...}}``). ``async def`` workflows run on the event loop; sync ones, like
-    FastAPI's ``def`` endpoints, on its thread pool. When your sync resolvers never block (no I/O), pass
+    FastAPI's ``def`` endpoints, on its thread pool. ``agents`` are conversational agents (see
+    :func:`novu_framework.agents.agent`); a turn runs after its ack is sent, in the request's task (``async
+    def`` handlers on this event loop, sync ones on a bounded thread pool), so uvicorn waits for running turns
+    when it shuts down. When your sync resolvers never block (no I/O), pass
     ``run_sync_in_threadpool=False`` to run them on the event loop and skip the thread hop (about 0.1 ms).
 
     Raises:
@@ -119,7 +126,7 @@ def serve(
         WorkflowAlreadyExistsError: two workflows share an id.
     """
     workflows = list(workflows)
-    bridge = (client or Client())._bridge(workflows, "fastapi")
+    bridge = (client or Client())._bridge(workflows, "fastapi", agents)
     base = route.rstrip("/") or "/"
     router = APIRouter()
     # No method list: every method reaches the bridge, which answers the ones it does not serve with a 405.

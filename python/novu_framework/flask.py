@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from flask import Blueprint, Flask, Response, request
 from werkzeug.datastructures import Headers
 
+from . import _turns
+from .agents import Agent
 from .client import Client
 from .workflow import Workflow
 
@@ -47,8 +49,13 @@ def serve(
     route: str = "/api/novu",
     workflows: Iterable[Workflow] = (),
     client: Client | None = None,
+    *,
+    agents: Iterable[Agent] = (),
 ) -> Blueprint:
     """Registers the Novu bridge on ``app`` at ``route`` and returns its Blueprint.
+
+    ``agents`` are conversational agents (see :func:`novu_framework.agents.agent`); their turns run after the
+    answer is sent, on a background thread pool (``async def`` handlers on a background event loop).
 
     Besides the bridge, ``POST {route}/workflows/<workflow_id>/execute`` runs a workflow locally (body
     ``{"to": ..., "payload": {...}}``).
@@ -58,7 +65,7 @@ def serve(
         WorkflowAlreadyExistsError: two workflows share an id.
     """
     workflows = list(workflows)
-    bridge = (client or Client())._bridge(workflows, "flask")
+    bridge = (client or Client())._bridge(workflows, "flask", agents)
     new_headers = _headers_factory(bridge.headers)
     limit = bridge.max_body_bytes
     blueprint = Blueprint(f"novu_framework_{next(_names)}", __name__)
@@ -67,14 +74,17 @@ def serve(
     # The WSGI environ is read directly: each `request.<attribute>` goes through Flask's context proxy.
     def novu_bridge() -> Response:
         environ = request.environ
-        status, body = bridge.handle(
+        status, body, *turn = bridge.handle(
             environ["REQUEST_METHOD"],
             environ.get("QUERY_STRING", "").encode("latin-1"),
             environ.get("HTTP_NOVU_SIGNATURE"),
             environ.get("HTTP_X_NOVU_SIGNATURE"),
             request.stream.read(limit + 1),
         )
-        return Response(body, status, new_headers())
+        response = Response(body, status, new_headers())
+        if turn:  # an agent turn: it starts once the ack is sent
+            response.call_on_close(lambda: _turns.start(turn[0]))
+        return response
 
     def novu_execute(workflow_id: str) -> Response:
         environ = request.environ

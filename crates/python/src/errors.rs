@@ -179,3 +179,10 @@ pub fn log_message(py: Python<'_>, message: &str) {
         let _ = m.logger.bind(py).call_method1("error", ("%s", message));
     }
 }
+
+/// Logs a message at warning level on the `novu_framework` logger.
+pub fn log_warning(py: Python<'_>, message: &str) {
+    if let Ok(m) = modules(py) {
+        let _ = m.logger.bind(py).call_method1("warning", ("%s", message));
+    }
+}

@@ -107,6 +107,8 @@ impl Bridge {
             Dispatch::Respond(r) => r,
             Dispatch::Trigger(call) => call.send(),
             Dispatch::Run(mut run) => self.run(&mut run, route),
+            // This API registers no agents, so the core never accepts an agent event for it.
+            Dispatch::Agent(_) => self.core.internal_error(route, "agents are not served by the Rust API"),
         }
     }
 
