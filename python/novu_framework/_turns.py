@@ -25,7 +25,7 @@ from typing import Any
 
 from . import _native
 
-__all__ = ["configure", "offload", "run", "start"]
+__all__ = ["configure", "offload", "run", "running", "start"]
 
 log = logging.getLogger("novu_framework")
 
@@ -34,7 +34,7 @@ _MAX_THREADS = 256
 
 
 class _Runner:
-    """This process's pool threads, background loop and count of running turns."""
+    """This process's pool threads and background loop."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -42,20 +42,8 @@ class _Runner:
         self.threads = 0
         self.idle = 0
         self.max_threads = 64
-        self.running = 0
-        self.done = threading.Condition(self.lock)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.shutdown_timeout = 25.0
-
-    def begin(self) -> None:
-        with self.lock:
-            self.running += 1
-
-    def end(self) -> None:
-        with self.lock:
-            self.running -= 1
-            if self.running == 0:
-                self.done.notify_all()
 
     def submit(self, job: Callable[[], None], bounded: bool = True) -> None:
         """Runs ``job`` on a pool thread, starting one while all are busy and there are fewer than the bound. Work
@@ -90,15 +78,19 @@ class _Runner:
             return self.loop
 
     def wait(self, timeout: float) -> int:
-        """Waits up to ``timeout`` seconds for running turns; returns how many are still running."""
+        """Waits up to ``timeout`` seconds for acknowledged turns to finish; returns how many are left."""
         deadline = time.monotonic() + timeout
-        with self.lock:
-            while self.running and (left := deadline - time.monotonic()) > 0:
-                self.done.wait(left)
-            return self.running
+        while (left := running()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return left
 
 
 _runner = _Runner()
+
+
+def running() -> int:
+    """Agent turns this process acknowledged and has not finished (running, or about to start)."""
+    return _native.turns_pending()
 
 
 def configure(*, max_threads: int | None = None, shutdown_timeout: float | None = None) -> None:
@@ -111,43 +103,24 @@ def configure(*, max_threads: int | None = None, shutdown_timeout: float | None 
             _runner.shutdown_timeout = shutdown_timeout
 
 
-def _sync_job(turn: _native.Turn) -> Callable[[], None]:
-    def job() -> None:
-        try:
-            turn.run()
-        finally:
-            _runner.end()
-
-    return job
-
-
 async def _drive(turn: _native.Turn) -> None:
-    try:
-        await turn.run_async()
-    finally:
-        _runner.end()
+    await turn.run_async()
 
 
 def start(turn: _native.Turn) -> None:
     """Runs a turn in the background (after a WSGI response is sent); returns at once."""
-    _runner.begin()
-    try:
-        if turn.is_async:
-            asyncio.run_coroutine_threadsafe(_drive(turn), _runner.background_loop())
-        else:
-            _runner.submit(_sync_job(turn))
-    except BaseException:
-        _runner.end()
-        raise
+    if turn.is_async:
+        asyncio.run_coroutine_threadsafe(_drive(turn), _runner.background_loop())
+    else:
+        _runner.submit(turn.run)
 
 
 async def run(turn: _native.Turn) -> None:
     """Runs a turn from an ASGI request's task, after its response was sent."""
-    _runner.begin()
     if turn.is_async:
-        await _drive(turn)
-        return
-    await asyncio.shield(offload(_sync_job(turn), bounded=True))
+        await turn.run_async()
+    else:
+        await asyncio.shield(offload(turn.run, bounded=True))
 
 
 def offload(job: Callable[[], Any], bounded: bool = False) -> Awaitable[Any]:
@@ -165,7 +138,8 @@ def offload(job: Callable[[], Any], bounded: bool = False) -> Awaitable[Any]:
         try:
             result = job()
         except BaseException as e:
-            loop.call_soon_threadsafe(settle, lambda: future.set_exception(e))
+            error = e  # `e` is unbound once the except block ends
+            loop.call_soon_threadsafe(settle, lambda: future.set_exception(error))
         else:
             loop.call_soon_threadsafe(settle, lambda: future.set_result(result))
 

@@ -7,7 +7,7 @@
 //! loop.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
@@ -207,6 +207,15 @@ fn object(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<Map<Str
     }
 }
 
+/// Turns acknowledged in this process and not finished yet (running, or waiting for their ack to be sent).
+static PENDING: AtomicUsize = AtomicUsize::new(0);
+
+/// How many acknowledged agent turns this process has not finished.
+#[pyfunction]
+pub fn turns_pending() -> usize {
+    PENDING.load(Ordering::Acquire)
+}
+
 /// A turn acknowledged by the bridge, run by `novu_framework._turns` once the answer is sent; the contexts
 /// handlers receive call its other methods.
 #[pyclass(module = "novu_framework._native", name = "Turn", frozen)]
@@ -215,12 +224,23 @@ pub struct PyTurn {
     agent: Arc<AgentEntry>,
     call: Call,
     started: AtomicBool,
+    /// Counted in [`PENDING`] until the turn finishes (or is dropped without running).
+    pending: AtomicBool,
 }
 
 impl PyTurn {
     pub fn new(core: Turn, agent: Arc<AgentEntry>) -> PyTurn {
         let call = core.call();
-        PyTurn { core: Arc::new(core), agent, call, started: AtomicBool::new(false) }
+        PENDING.fetch_add(1, Ordering::AcqRel);
+        PyTurn { core: Arc::new(core), agent, call, started: AtomicBool::new(false), pending: AtomicBool::new(true) }
+    }
+
+    /// The turn is over: its place among the bridge's running turns and in [`PENDING`] are free again.
+    fn settle(&self) {
+        self.core.release();
+        if self.pending.swap(false, Ordering::AcqRel) {
+            PENDING.fetch_sub(1, Ordering::AcqRel);
+        }
     }
 
     fn claim(&self) -> PyResult<()> {
@@ -927,5 +947,18 @@ impl Machine for TurnMachine {
                 Poll::Ready(Ok(py.None()))
             }
         }
+    }
+}
+
+impl Drop for TurnMachine {
+    /// Finished, failed or cancelled, the turn is over.
+    fn drop(&mut self) {
+        self.turn.get().settle();
+    }
+}
+
+impl Drop for PyTurn {
+    fn drop(&mut self) {
+        self.settle();
     }
 }

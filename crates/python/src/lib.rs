@@ -45,6 +45,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<bridge::Job>()?;
     m.add_class::<agents::PyTurn>()?;
     m.add_function(wrap_pyfunction!(agents::approval_action_ids, m)?)?;
+    m.add_function(wrap_pyfunction!(agents::turns_pending, m)?)?;
     m.add_class::<driver::NativeFuture>()?;
     m.add_class::<step::PyStep>()?;
     m.add_class::<workflow::WorkflowHandle>()?;

@@ -119,7 +119,7 @@ pub struct Turn {
     poster: Poster,
     state: Mutex<State>,
     transport: Mutex<Transport>,
-    _slot: Option<TurnSlot>,
+    slot: Mutex<Option<TurnSlot>>,
 }
 
 impl std::fmt::Debug for Turn {
@@ -161,7 +161,7 @@ impl Turn {
             poster: Poster { secret: config.secret_key, timeout: config.timeout },
             state: Mutex::new(State { effects: Effects::default(), metadata }),
             transport: Mutex::new(transport),
-            _slot: slot,
+            slot: Mutex::new(slot),
         }
     }
 
@@ -373,6 +373,12 @@ impl Turn {
     pub fn close(&self) -> Result<(), AgentError> {
         self.typing(&Typing::Stop)?;
         self.flush()
+    }
+
+    /// Gives the turn's place among the running turns back (also done when the turn is dropped), so that
+    /// a context kept alive by user code cannot hold it.
+    pub fn release(&self) {
+        lock(&self.slot).take();
     }
 }
 
