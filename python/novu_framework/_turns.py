@@ -151,7 +151,9 @@ def offload(job: Callable[[], Any], bounded: bool = False) -> Awaitable[Any]:
 def _finish_running_turns() -> None:
     left = _runner.wait(_runner.shutdown_timeout)
     if left:
-        log.warning("novu_framework: %d agent turn(s) still running at exit after %.1f s", left, _runner.shutdown_timeout)
+        log.warning(
+            "novu_framework: %d agent turn(s) still running at exit after %.1f s", left, _runner.shutdown_timeout
+        )
 
 
 def _after_fork() -> None:

@@ -58,7 +58,11 @@ def _element(**fields: Any) -> Element:
 
 
 def card(
-    *, title: str | None = None, subtitle: str | None = None, image_url: str | None = None, children: Sequence[Element] = ()
+    *,
+    title: str | None = None,
+    subtitle: str | None = None,
+    image_url: str | None = None,
+    children: Sequence[Element] = (),
 ) -> Element:
     """The card itself: ``{"type": "card", "title"?, "subtitle"?, "imageUrl"?, "children": [...]}``."""
     return _element(type="card", title=title, subtitle=subtitle, imageUrl=image_url, children=list(children))

@@ -89,6 +89,7 @@ class _Endpoint:
         if body is None:
             return
         signature, legacy = _signatures(scope)
+        result: Any
         if self.local:
             workflow_id = scope["path_params"]["workflow_id"]
             result = self.bridge.handle_local_async(scope["method"], workflow_id, signature, legacy, body)

@@ -24,7 +24,8 @@ def bridges(request: pytest.FixtureRequest) -> Iterator[harness.Bridges]:
     with AgentsApiStandIn(harness.SECRET) as api:
         strict = Client(secret_key=harness.SECRET, strict_authentication=True, api_url=api.api_url)
         lax = Client(secret_key=harness.SECRET, strict_authentication=False, api_url=api.api_url)
-        with serve_app(framework, make_app(framework, style, strict)) as a, serve_app(
-            framework, make_app(framework, style, lax)
-        ) as b:
+        with (
+            serve_app(framework, make_app(framework, style, strict)) as a,
+            serve_app(framework, make_app(framework, style, lax)) as b,
+        ):
             yield harness.Bridges(f"{a}/api/novu", f"{b}/api/novu", api, idle=lambda: _turns.running() == 0)

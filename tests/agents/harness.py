@@ -283,7 +283,9 @@ def compare(case: dict[str, Any], got: Outcome, deviation: dict[str, Any] | None
         leaked = [c for c in actual if c["origin"] == "foreign" and "authorization" in c["headers"]]
         if leaked:
             out.append(f"the secret key went to the foreign origin: {leaked[0]['path']}")
-        expected = [] if not actual else [{**c, "headers": {"content-type": c["headers"]["content-type"]}} for c in expected]
+        expected = (
+            [] if not actual else [{**c, "headers": {"content-type": c["headers"]["content-type"]}} for c in expected]
+        )
     if mode == "golden-prefix" and len(actual) > len(expected) and expected:
         last = expected[-1]
         extra = actual[len(expected) :]

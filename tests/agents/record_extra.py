@@ -81,7 +81,9 @@ def case(
     return {"id": case_id, "note": note, "bridge": bridge, "request": request, "volatile": volatile or []}
 
 
-def action_body(action: dict[str, Any] | None, agent: str = "support-bot", history: list[Any] | None = None) -> dict[str, Any]:
+def action_body(
+    action: dict[str, Any] | None, agent: str = "support-bot", history: list[Any] | None = None
+) -> dict[str, Any]:
     body = body_of("action-tool-approve", action=action)
     body["deliveryId"] = f"conv_1:onAction:{json.dumps(action)}"
     body["agentId"] = agent
@@ -129,11 +131,19 @@ CASES = [
         q=query("custom-approval-bot"),
         volatile=EVENTS_VOLATILE + MESSAGE_IDS,
     ),
-    case("x-ai-empty", "blank model text only stops typing", message("msg-hello", "ai-empty", "ai-bot"), q=query("ai-bot")),
+    case(
+        "x-ai-empty",
+        "blank model text only stops typing",
+        message("msg-hello", "ai-empty", "ai-bot"),
+        q=query("ai-bot"),
+    ),
     case(
         "x-reaction-removed",
         "a reaction removed",
-        {**body_of("reaction-added", event="onReaction"), "reaction": {**BASE["reaction-added"]["request"]["body"]["reaction"], "added": False}},
+        {
+            **body_of("reaction-added", event="onReaction"),
+            "reaction": {**BASE["reaction-added"]["request"]["body"]["reaction"], "added": False},
+        },
         q=query(event="onReaction"),
     ),
     case(
@@ -160,19 +170,44 @@ CASES = [
         action_body({"id": "track", "value": "1"}, "plain-bot"),
         q=query("plain-bot", "onAction"),
     ),
-    case("x-event-missing", "no `event` in the query: the turn fails", message("msg-hello", "hello"), q=query(event=None)),
-    case("x-resolve-plain-bot", "plain-bot has no onResolve", message("resolve", None, "plain-bot"), q=query("plain-bot", "onResolve")),
+    case(
+        "x-event-missing", "no `event` in the query: the turn fails", message("msg-hello", "hello"), q=query(event=None)
+    ),
+    case(
+        "x-resolve-plain-bot",
+        "plain-bot has no onResolve",
+        message("resolve", None, "plain-bot"),
+        q=query("plain-bot", "onResolve"),
+    ),
     case(
         "x-events-side-effects",
         "event mode: side effects as events before the message, later ones flushed",
         events("side-effects"),
         volatile=EVENTS_VOLATILE + MESSAGE_IDS + ["outbound[*].body.events[*].event.signal.requestId=id"],
     ),
-    case("x-events-resolve", "event mode: onResolve", events("x", event="onResolve") | {"message": None}, q=query(event="onResolve"), volatile=EVENTS_VOLATILE),
-    case("x-events-bad-file", "event mode: run-error with the file error", events("bad-file"), volatile=EVENTS_VOLATILE),
-    case("x-events-card-files", "event mode: card with a URL file", events("card-files"), volatile=EVENTS_VOLATILE + MESSAGE_IDS),
+    case(
+        "x-events-resolve",
+        "event mode: onResolve",
+        events("x", event="onResolve") | {"message": None},
+        q=query(event="onResolve"),
+        volatile=EVENTS_VOLATILE,
+    ),
+    case(
+        "x-events-bad-file", "event mode: run-error with the file error", events("bad-file"), volatile=EVENTS_VOLATILE
+    ),
+    case(
+        "x-events-card-files",
+        "event mode: card with a URL file",
+        events("card-files"),
+        volatile=EVENTS_VOLATILE + MESSAGE_IDS,
+    ),
     case("x-events-nothing", "event mode: nothing to say", events("nothing"), volatile=EVENTS_VOLATILE),
-    case("x-events-throw-reply", "event mode: onError's reply, then run-finish", events("throw-reply"), volatile=EVENTS_VOLATILE + MESSAGE_IDS),
+    case(
+        "x-events-throw-reply",
+        "event mode: onError's reply, then run-finish",
+        events("throw-reply"),
+        volatile=EVENTS_VOLATILE + MESSAGE_IDS,
+    ),
     case(
         "x-events-approval-twice",
         "event mode: the second approval request fails the turn",
@@ -217,12 +252,35 @@ CASES = [
         bridge="nostrict",
         sign={"mode": "none"},
     ),
-    case("x-body-conversation-null", "conversation null", message("msg-hello", "hello", conversation=None) | {"conversation": None}),
+    case(
+        "x-body-conversation-null",
+        "conversation null",
+        message("msg-hello", "hello", conversation=None) | {"conversation": None},
+    ),
     case("x-body-conversation-string", "conversation is a string", message("msg-hello", "hello", conversation="c")),
     case("x-body-string", "a JSON string as the body", "hello"),
-    case("x-sig-expired", "a signature ten minutes old", message("msg-hello", "hello"), sign={"mode": "valid", "tOffsetMs": -600000}),
-    case("x-nostrict-agent-unknown", "unknown agent without strict authentication", message("msg-hello", "hello"), q=query("nope"), bridge="nostrict", sign={"mode": "none"}),
-    case("x-nostrict-get-agent-event", "GET agent-event without strict authentication", None, method="GET", bridge="nostrict", sign={"mode": "none"}),
+    case(
+        "x-sig-expired",
+        "a signature ten minutes old",
+        message("msg-hello", "hello"),
+        sign={"mode": "valid", "tOffsetMs": -600000},
+    ),
+    case(
+        "x-nostrict-agent-unknown",
+        "unknown agent without strict authentication",
+        message("msg-hello", "hello"),
+        q=query("nope"),
+        bridge="nostrict",
+        sign={"mode": "none"},
+    ),
+    case(
+        "x-nostrict-get-agent-event",
+        "GET agent-event without strict authentication",
+        None,
+        method="GET",
+        bridge="nostrict",
+        sign={"mode": "none"},
+    ),
     # Last: upstream's bridge without waitUntil exits on it.
     case(
         "x-nostrict-body-no-conversation",
@@ -243,7 +301,9 @@ def control(mock: str, path: str, method: str = "GET") -> Any:
 def record(spec: dict[str, Any], bridges: dict[str, str], mock: str) -> dict[str, Any]:
     control(mock, "/__reset", "POST")
     request = spec["request"]
-    text = None if request["method"] != "POST" else json.dumps(request["body"], ensure_ascii=False, separators=(",", ":"))
+    text = (
+        None if request["method"] != "POST" else json.dumps(request["body"], ensure_ascii=False, separators=(",", ":"))
+    )
     headers = {"content-type": "application/json"} if text is not None else {}
     sig = signature(request["sign"], text)
     if sig is not None:

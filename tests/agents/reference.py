@@ -183,7 +183,14 @@ def support_message(message: Any, ctx: Any) -> Steps:
         ctx.trigger("cleanup-wf")
         ctx.add_reaction("plat-msg-7", "warning")
         raise RuntimeError("after side effects")
-    if cmd in ("throw-suppress", "throw-reply", "throw-card", "throw-in-onerror", "throw-jsx-card", "throw-markdown-object"):
+    if cmd in (
+        "throw-suppress",
+        "throw-reply",
+        "throw-card",
+        "throw-in-onerror",
+        "throw-jsx-card",
+        "throw-markdown-object",
+    ):
         raise RuntimeError(f"boom:{cmd}")
     if cmd == "emit":
         yield ctx.emit("progress", {"pct": 50})
@@ -275,7 +282,12 @@ def render_approval(request: ApprovalRequest) -> Any:
     call = request.tool_call
     if call.name == "charge_card":
         return request.approval_card(
-            title="Charge card?", subtitle="$5.00", body="*amount*: 500", approve_label="Yes", deny_label="No", icon="stripe"
+            title="Charge card?",
+            subtitle="$5.00",
+            body="*amount*: 500",
+            approve_label="Yes",
+            deny_label="No",
+            icon="stripe",
         )
     buttons = [
         cards.button(id=request.action_ids.approve, label="Allow"),

@@ -35,7 +35,15 @@ def client() -> Client:
 
 
 flask_app = Flask("shutdown")
-serve_flask(flask_app, client=client(), agents=[agent("sleeper", on_message=sleeper), agent("async-sleeper", on_message=async_sleeper)])
+serve_flask(
+    flask_app,
+    client=client(),
+    agents=[agent("sleeper", on_message=sleeper), agent("async-sleeper", on_message=async_sleeper)],
+)
 
 fastapi_app = FastAPI()
-serve_fastapi(fastapi_app, client=client(), agents=[agent("sleeper", on_message=sleeper), agent("async-sleeper", on_message=async_sleeper)])
+serve_fastapi(
+    fastapi_app,
+    client=client(),
+    agents=[agent("sleeper", on_message=sleeper), agent("async-sleeper", on_message=async_sleeper)],
+)

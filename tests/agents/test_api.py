@@ -66,7 +66,9 @@ def test_an_id_registered_twice_keeps_its_place_and_its_last_handlers() -> None:
 
         from .harness import signature
 
-        request = urllib.request.Request(f"{s.url}?action=discover", headers={"novu-signature": signature(None, None) or ""})
+        request = urllib.request.Request(
+            f"{s.url}?action=discover", headers={"novu-signature": signature(None, None) or ""}
+        )
         with urllib.request.urlopen(request) as r:
             assert json.loads(r.read())["agents"] == [{"agentId": "a"}, {"agentId": "b"}]
 
@@ -85,21 +87,45 @@ def test_handlers_receive_typed_objects(framework: str) -> None:
         calls(s)
     message, ctx = seen["message"], seen["ctx"]
     assert isinstance(ctx, AgentContext) and ctx.event == "onMessage"
-    assert (message.text, message.platform_message_id, message.author.full_name) == ("hello", "plat-msg-7", "Ada Lovelace")
+    assert (message.text, message.platform_message_id, message.author.full_name) == (
+        "hello",
+        "plat-msg-7",
+        "Ada Lovelace",
+    )
     assert message.author.is_bot is False and message.timestamp == "2026-01-01T10:00:00.000Z"
     attachment = message.attachments[0]
-    assert (attachment.type, attachment.mime_type, attachment.size, attachment.name) == ("image", "image/png", 10, "a.png")
+    assert (attachment.type, attachment.mime_type, attachment.size, attachment.name) == (
+        "image",
+        "image/png",
+        10,
+        "a.png",
+    )
     assert ctx.conversation.identifier == "conv-ident-1" and ctx.conversation.message_count == 3
     assert seen["metadata"] == {"old": "x", "step": 1}
-    assert ctx.subscriber is not None and ctx.subscriber.subscriber_id == "sub_1" and ctx.subscriber.data == {"plan": "pro"}
+    assert (
+        ctx.subscriber is not None
+        and ctx.subscriber.subscriber_id == "sub_1"
+        and ctx.subscriber.data == {"plan": "pro"}
+    )
     assert ctx.context == {"tenant": {"id": "acme", "data": {"tier": "gold"}}, "region": "eu"}
     assert ctx.notification is not None
     assert (ctx.notification.workflow_id, ctx.notification.payload) == ("agent-hello", {"orderId": 42})
-    assert ctx.human_response is not None and (ctx.human_response.kind, ctx.human_response.text) == ("ask", "production")
-    assert [(h.role, h.type) for h in seen["history"]] == [("user", "message"), ("assistant", "message"), ("system", "signal")]
+    assert ctx.human_response is not None and (ctx.human_response.kind, ctx.human_response.text) == (
+        "ask",
+        "production",
+    )
+    assert [(h.role, h.type) for h in seen["history"]] == [
+        ("user", "message"),
+        ("assistant", "message"),
+        ("system", "signal"),
+    ]
     assert seen["history"][2].signal_data == {"type": "metadata", "payload": {"key": "step", "value": 1}}
     assert ctx.platform == "email" and ctx.platform_context is not None and ctx.platform_context.is_dm is True
-    assert ctx.platform_context.email == {"domain": {"id": "d1", "name": "example.com"}, "route": {"address": "support@example.com"}, "rootMessageId": "<root@mail>"}
+    assert ctx.platform_context.email == {
+        "domain": {"id": "d1", "name": "example.com"},
+        "route": {"address": "support@example.com"},
+        "rootMessageId": "<root@mail>",
+    }
     assert ctx.action is None and ctx.reaction is None
     assert message.raw["attachments"][0]["url"] == "https://example.com/a.png"
 
@@ -122,16 +148,18 @@ def test_the_error_model(framework: str, caplog: pytest.LogCaptureFixture) -> No
     def message_text(ctx: Any) -> str:
         return str(ctx.message.text)
 
-    with served(framework, [agent("bot", on_message=failing, on_error=on_error)]) as s:
-        with caplog.at_level(logging.ERROR, logger="novu_framework"):
-            post(s.url, event_body(f"{s.api.api_url}/v1/agents/bot/reply", "boom"))
-            assert [c["body"].get("error") for c in calls(s)] == [True, None]
-            s.api.reset()
-            post(s.url, event_body(f"{s.api.api_url}/fail-401/v1/agents/bot/reply", "hi"))
-            calls(s)
-            s.api.reset()
-            post(s.url, event_body(f"{s.api.api_url}/v1/agents/bot/reply", "invalid"))
-            assert [c["body"] for c in calls(s)] == [{"conversationId": "conv_1", "integrationIdentifier": "slack-main", "typing": "stop"}]
+    bot = agent("bot", on_message=failing, on_error=on_error)
+    with served(framework, [bot]) as s, caplog.at_level(logging.ERROR, logger="novu_framework"):
+        post(s.url, event_body(f"{s.api.api_url}/v1/agents/bot/reply", "boom"))
+        assert [c["body"].get("error") for c in calls(s)] == [True, None]
+        s.api.reset()
+        post(s.url, event_body(f"{s.api.api_url}/fail-401/v1/agents/bot/reply", "hi"))
+        calls(s)
+        s.api.reset()
+        post(s.url, event_body(f"{s.api.api_url}/v1/agents/bot/reply", "invalid"))
+        assert [c["body"] for c in calls(s)] == [
+            {"conversationId": "conv_1", "integrationIdentifier": "slack-main", "typing": "stop"}
+        ]
     boom, unauthorized, invalid = errors
     assert type(boom) is AgentError and boom.message == "'missing'" and isinstance(boom.cause, KeyError)
     assert isinstance(unauthorized, AgentDeliveryError)
@@ -172,8 +200,15 @@ def test_approval_render_and_cards() -> None:
     with served("flask", [bot]) as s:
         post(s.url, event_body(f"{s.api.api_url}/v1/agents/bot/reply"))
         first = calls(s)[0]["body"]
-    assert first["reply"] == {"toolApprovalCard": {"type": "tool-approval-card", "icon": "stripe", "title": "Charge?", "approveLabel": "Yes"}}
-    assert first["toolApprovalRequest"] == {"approvalId": "call_1", "toolCallId": "call_1", "name": "charge", "input": {"cents": 5}}
+    assert first["reply"] == {
+        "toolApprovalCard": {"type": "tool-approval-card", "icon": "stripe", "title": "Charge?", "approveLabel": "Yes"}
+    }
+    assert first["toolApprovalRequest"] == {
+        "approvalId": "call_1",
+        "toolCallId": "call_1",
+        "name": "charge",
+        "input": {"cents": 5},
+    }
     with pytest.raises(ValueError, match="at least one option"):
         cards.select(id="s", label="S", options=[])
     assert cards.card() == {"type": "card", "children": []}

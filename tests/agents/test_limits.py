@@ -56,7 +56,9 @@ def test_a_reply_over_the_limit_fails_the_turn(framework: str) -> None:
             {"conversationId": "conv_1", "integrationIdentifier": "slack-main", "error": True},
             {"conversationId": "conv_1", "integrationIdentifier": "slack-main", "typing": "stop"},
         ]
-    assert [e.message for e in errors] == ["Reply content is 11 bytes, more than the limit of 10 bytes (max_reply_bytes)"]
+    assert [e.message for e in errors] == [
+        "Reply content is 11 bytes, more than the limit of 10 bytes (max_reply_bytes)"
+    ]
 
 
 @pytest.mark.parametrize("style", ["sync", "async"])

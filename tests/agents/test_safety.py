@@ -123,7 +123,11 @@ def test_the_ack_never_waits_for_handler_code(framework: str) -> None:
         release.wait(10)
         return "released"
 
-    agents = [agent("busy", on_message=busy), agent("blocked", on_message=blocked), agent("busy-async", on_message=busy_async)]
+    agents = [
+        agent("busy", on_message=busy),
+        agent("blocked", on_message=blocked),
+        agent("busy-async", on_message=busy_async),
+    ]
     with served(framework, agents) as s:
         # The async handler goes last: once acknowledged, it blocks its event loop (FastAPI's) for a second.
         for name in ("busy", "blocked", "busy-async"):

@@ -38,7 +38,17 @@ def command(server: str, port: int, shutdown_timeout: float) -> list[str]:
         bound = ["--timeout-graceful-shutdown", "1"] if shutdown_timeout < 5 else []
         return [str(BIN / "uvicorn"), "tests.agents.shutdown_app:fastapi_app", "--port", str(port), *bound]
     worker = ["-k", "gthread", "--threads", "4"] if server == "gunicorn-gthread" else ["-k", "sync"]
-    return [str(BIN / "gunicorn"), *worker, "-w", "1", "-b", bind, "--graceful-timeout", "30", "tests.agents.shutdown_app:flask_app"]
+    return [
+        str(BIN / "gunicorn"),
+        *worker,
+        "-w",
+        "1",
+        "-b",
+        bind,
+        "--graceful-timeout",
+        "30",
+        "tests.agents.shutdown_app:flask_app",
+    ]
 
 
 @contextmanager
@@ -51,7 +61,9 @@ def server(name: str, api: AgentsApiStandIn, shutdown_timeout: float) -> Iterato
         "AGENT_SHUTDOWN_TIMEOUT": str(shutdown_timeout),
         "PYTHONPATH": str(ROOT),
     }
-    process = subprocess.Popen(command(name, port, shutdown_timeout), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        command(name, port, shutdown_timeout), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     url = f"http://127.0.0.1:{port}/api/novu"
     try:
         deadline = time.monotonic() + 30
@@ -90,7 +102,11 @@ def test_running_turns_finish_on_graceful_shutdown(name: str, agent: str) -> Non
         assert status == 200
         took = stop(process)
         replies = [r["body"] for r in api.snapshot()]
-        assert {"conversationId": "conv_1", "integrationIdentifier": "slack-main", "reply": {"markdown": "slept 1.5"}} in replies
+        assert {
+            "conversationId": "conv_1",
+            "integrationIdentifier": "slack-main",
+            "reply": {"markdown": "slept 1.5"},
+        } in replies
         assert replies[-1]["typing"] == "stop"
         assert 0.8 < took < 20, took
 

@@ -337,6 +337,7 @@ impl PyTurn {
     }
 
     #[pyo3(signature = (kind, prompt, choices, sender, ttl_seconds, to))]
+    #[allow(clippy::too_many_arguments)]
     fn human(
         &self,
         py: Python<'_>,

@@ -13,7 +13,7 @@ import asyncio
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar, Union
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import _native, _turns
 from .data import (
@@ -46,7 +46,7 @@ __all__ = [
     "ToolApprovalDecision",
 ]
 
-Content = Union[str, Mapping[str, Any]]
+Content = str | Mapping[str, Any]
 """A message: markdown text, or a card (see :mod:`novu_framework.cards`)."""
 
 T = TypeVar("T")
@@ -64,7 +64,7 @@ class File:
     url: str | None = None
 
 
-Files = Sequence[Union[File, Mapping[str, Any]]]
+Files = Sequence[File | Mapping[str, Any]]
 
 
 class PendingApproval:
@@ -305,14 +305,24 @@ class _Context:
         self._turn.trigger(workflow_id, options)
 
     def ask(
-        self, question: str, *, to: str | Sequence[str] | None = None, from_: str | None = None, ttl_seconds: int | None = None
+        self,
+        question: str,
+        *,
+        to: str | Sequence[str] | None = None,
+        from_: str | None = None,
+        ttl_seconds: int | None = None,
     ) -> str:
         """Asks a human a free-form question; the answer arrives in a later ``onMessage`` turn as
         :attr:`human_response`. Returns the request id."""
         return self._turn.human("ask", question, None, from_, ttl_seconds, to)
 
     def approve(
-        self, action: str, *, to: str | Sequence[str] | None = None, from_: str | None = None, ttl_seconds: int | None = None
+        self,
+        action: str,
+        *,
+        to: str | Sequence[str] | None = None,
+        from_: str | None = None,
+        ttl_seconds: int | None = None,
     ) -> str:
         """Asks a human to approve or deny; the verdict arrives in a later ``onAction`` turn."""
         return self._turn.human("approve", action, None, from_, ttl_seconds, to)
@@ -341,11 +351,15 @@ class _Context:
         """Deletes a platform message (queued like reactions; :meth:`ReplyHandle.delete` posts at once)."""
         self._turn.delete_message(message_id)
 
-    def add_tool_result(self, tool_call_id: str, output: Any, *, tool_name: str | None = None, preview: str | None = None) -> None:
+    def add_tool_result(
+        self, tool_call_id: str, output: Any, *, tool_name: str | None = None, preview: str | None = None
+    ) -> None:
         """Reports what a tool returned (after an approval), sent with the next reply."""
         self._turn.add_tool_result(tool_call_id, output, tool_name, preview)
 
-    def queue_tool_approval(self, approval_id: str, tool_call_id: str, name: str, input: Mapping[str, Any] | None = None) -> None:
+    def queue_tool_approval(
+        self, approval_id: str, tool_call_id: str, name: str, input: Mapping[str, Any] | None = None
+    ) -> None:
         """Queues an approval request without posting a card (``tool_approval.request`` does both); one at a
         time until the next reply."""
         self._turn.queue_tool_approval(approval_id, tool_call_id, name, input)
