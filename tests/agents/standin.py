@@ -215,9 +215,14 @@ class AgentsApiStandIn:
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
-        server = ThreadingHTTPServer((HOST, port), Handler)
+        server = _Server((HOST, port), Handler)
         server.daemon_threads = True
         return server
+
+
+class _Server(ThreadingHTTPServer):
+    # A deep accept queue: a bridge under load opens many connections at once.
+    request_queue_size = 1024
 
 
 def _json(value: Any) -> bytes:
