@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from tests.agents.standin import AgentsApiStandIn  # noqa: E402
 
 SECRET = "soak-secret"
-APP = '''
+APP = """
 import os
 from fastapi import FastAPI
 from flask import Flask
@@ -56,7 +56,7 @@ flask_app = Flask("soak")
 serve_flask(flask_app, client=Client(), agents=[agent("bot", on_message=answer)])
 fastapi_app = FastAPI()
 serve_fastapi(fastapi_app, client=Client(), agents=[agent("bot", on_message=answer_async)])
-'''
+"""
 
 
 def free_port() -> int:
@@ -87,7 +87,7 @@ def body(api_url: str, i: int) -> bytes:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def run_load(port: int, api_url: str, requests: int, clients: int) -> dict[str, Any]:

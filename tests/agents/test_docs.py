@@ -74,7 +74,9 @@ def test_the_example_serves_its_agent(environment: AgentsApiStandIn) -> None:
         "conversation": {"metadata": {}},
         "message": {"text": "plans", "author": {"fullName": "Ada"}},
     }
-    answer = module.app.test_client().post("/api/novu?action=agent-event&agentId=support-bot&event=onMessage", json=event)
+    answer = module.app.test_client().post(
+        "/api/novu?action=agent-event&agentId=support-bot&event=onMessage", json=event
+    )
     assert answer.get_json() == {"status": "ack"}
     answer.close()  # as a WSGI server does once the answer is sent
     wait_idle()
