@@ -18,7 +18,7 @@ digested events for a digest, ``{"seen", "read", ...}`` for an in-app step.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any, Protocol, TypeVar
 
 __all__ = [
@@ -148,5 +148,8 @@ class Steps(Protocol[R_co]):
 Step = Steps[dict[str, Any]]
 """The ``step`` of a ``def`` workflow: each call runs (or replays) the step and returns its result."""
 
-AsyncStep = Steps[Awaitable[dict[str, Any]]]
-"""The ``step`` of an ``async def`` workflow: the same methods, awaited."""
+AsyncStep = Steps[Coroutine[Any, Any, dict[str, Any]]]
+"""The ``step`` of an ``async def`` workflow: the same methods, awaited.
+
+Each call returns a coroutine (the native future is one: it has ``send``, ``throw`` and ``close``), so
+``mypy --strict`` reports a step call that is never awaited (its default ``unused-coroutine`` check)."""
