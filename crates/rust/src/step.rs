@@ -113,7 +113,8 @@ impl<'a> Step<'a> {
         Step { mode: Mode::Run(run) }
     }
 
-    /// The validated payload (a mock of the payload schema during discovery).
+    /// The validated payload (during discovery, every property the payload schema declares, each set to its
+    /// default or a mock value).
     pub fn payload(&self) -> &Value {
         match &self.mode {
             Mode::Discovery { payload, .. } => payload,
