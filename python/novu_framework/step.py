@@ -1,19 +1,20 @@
 """The types of the ``step`` object a workflow function receives, for annotations.
 
-Example::
-
+Example:
+    ```python
     from novu_framework import workflow
     from novu_framework.step import Step
 
     @workflow("welcome")
     def welcome(payload: dict, step: Step) -> None:
         step.email("welcome-email", {"subject": "Welcome!", "body": "<p>Hi</p>"})
+    ```
 
-An ``async def`` workflow receives an :class:`AsyncStep`, whose calls are awaited. Each method takes the
-step id, the resolver (a dict of outputs, or a callable of the controls returning one, sync or async) and
-keyword options; camelCase spellings of the options (``controlSchema``, ``disableOutputSanitization``,
-``outputSchema``) are accepted too. A step call returns the step's result: ``{}`` for message steps, the
-digested events for a digest, ``{"seen", "read", ...}`` for an in-app step.
+An ``async def`` workflow receives an [`AsyncStep`][novu_framework.step.AsyncStep], whose calls are awaited.
+Each method takes the step id, the resolver (a dict of outputs, or a callable of the controls returning one,
+sync or async) and keyword options; camelCase spellings of the options (``controlSchema``,
+``disableOutputSanitization``, ``outputSchema``) are accepted too. A step call returns the step's result:
+``{}`` for message steps, the digested events for a digest, ``{"seen", "read", ...}`` for an in-app step.
 """
 
 from __future__ import annotations
