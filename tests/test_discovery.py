@@ -116,3 +116,29 @@ def test_an_exception_without_a_message_is_named_by_its_type() -> None:
         @workflow("not-ready")
         def not_ready(payload: Any, step: Any) -> None:
             raise NotReady
+
+
+def test_step_results_hold_every_declared_property_during_discovery() -> None:
+    seen: dict[str, Any] = {}
+
+    @workflow("digest-then-email")
+    def digest_then_email(payload: Any, step: Any) -> None:
+        digest = step.digest("collect", {"amount": 5, "unit": "minutes"})
+        count = digest["eventCount"]  # outside any resolver: runs during discovery
+        seen["digest"] = digest
+        seen["inbox"] = step.in_app("inbox", {"body": f"{count} new"})
+        seen["custom"] = step.custom(
+            "score", lambda: {"score": 1}, output_schema={"type": "object", "properties": {"score": {"type": "number"}}}
+        )
+
+    assert seen == {
+        "digest": {"events": [{"id": "[placeholder]", "time": "[placeholder]", "payload": {}}], "eventCount": 0},
+        "inbox": {
+            "seen": False,
+            "read": False,
+            "lastSeenDate": "1970-01-01T00:00:00.000Z",
+            "lastReadDate": "1970-01-01T00:00:00.000Z",
+        },
+        "custom": {"score": 0},
+    }
+    assert digest_then_email.run("s1", {})["step_results"]["inbox"] == {"body": "1 new"}

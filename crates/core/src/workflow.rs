@@ -285,9 +285,10 @@ impl WorkflowBuilder {
         Ok(())
     }
 
-    /// The results schema of a recorded step: discovery returns a mock of it to the workflow code.
-    pub fn step_results_schema(&self, id: &str) -> Option<Arc<Schema>> {
-        self.definition.step(id).map(|s| s.results.0.clone())
+    /// What a recorded step call returns to the workflow function during discovery: its results with every
+    /// declared property, as the discovery payload has (so code between steps can read any of them).
+    pub fn discovery_results(&self, id: &str) -> Option<Value> {
+        self.definition.step(id).map(|s| discovery_mock(s.results.schema()))
     }
 
     pub fn build(self) -> WorkflowDefinition {

@@ -4,7 +4,6 @@ use serde_json::{Value, json};
 
 use novu_framework_core::engine::{Run, StepAction};
 use novu_framework_core::error::{FrameworkError, UserError};
-use novu_framework_core::mock::mock;
 use novu_framework_core::steps::StepKind;
 use novu_framework_core::workflow::{StepOptions as CoreStepOptions, WorkflowBuilder};
 
@@ -171,7 +170,7 @@ impl<'a> Step<'a> {
                         None,
                     ))
                 })?;
-                let results = builder.step_results_schema(id).map(|s| mock(&s)).unwrap_or_else(|| json!({}));
+                let results = builder.discovery_results(id).unwrap_or_else(|| json!({}));
                 return Ok(results);
             }
             Mode::Run(run) => run,
