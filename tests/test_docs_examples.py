@@ -278,3 +278,21 @@ def test_readme_rust_example_is_taken_from_the_compiled_example() -> None:
     for block in rust:
         missing = [line for line in block.source.splitlines() if line.strip() and line.strip() not in example]
         assert not missing, f"{block.name}: not in crates/rust/examples/axum_bridge.rs: {missing}"
+
+
+WORKFLOW_BLOCKS = [
+    b for page in PAGES for b in code_blocks(page) if b.language in ("yaml", "yml") and "\njobs:" in f"\n{b.source}"
+]
+
+
+@pytest.mark.parametrize("block", WORKFLOW_BLOCKS, ids=[b.name for b in WORKFLOW_BLOCKS])
+def test_github_workflow_examples_follow_the_workflow_schema(block: Block, tmp_path: Path) -> None:
+    path = tmp_path / "workflow.yml"
+    path.write_text(block.source)
+    checked = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert checked.returncode == 0, f"{block.name}:\n{checked.stdout}{checked.stderr}"
