@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every static check: rustfmt, clippy (-D warnings), ruff, mypy --strict, the version and changelog, and the
-# GitHub workflows against their schema.
+# Every static check: rustfmt, clippy (-D warnings), ruff, mypy --strict, the version and changelog, the
+# crates as crates.io would receive them, and the GitHub workflows against their schema.
 source "$(dirname "$0")/_env.sh"
 
 if [ ! -d target/debug ]; then
@@ -17,5 +17,7 @@ echo "== lint: mypy --strict"
 mypy --strict python/novu_framework scripts/check_version.py
 echo "== lint: version and changelog"
 python scripts/check_version.py
+echo "== lint: crates packaged for crates.io (cargo package --no-verify)"
+cargo package --workspace --exclude novu-framework-python --no-verify --allow-dirty --quiet
 echo "== lint: GitHub workflows (check-jsonschema, vendor.github-workflows)"
 check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml

@@ -196,8 +196,8 @@ SESSIONS: dict[Path, PageSession] = {}
 
 
 def serve(app: Any) -> Any:
-    call = getattr(type(app), "__call__", None)
-    asgi = inspect.iscoroutinefunction(app) or inspect.iscoroutinefunction(call)
+    """Serves an ASGI app (its `__call__` is a coroutine function) with uvicorn, anything else as WSGI."""
+    asgi = inspect.iscoroutinefunction(app) or inspect.iscoroutinefunction(type(app).__call__)
     return serve_asgi(app) if asgi else serve_wsgi(app)
 
 

@@ -49,7 +49,8 @@ def wheel() -> Path:
 
 
 def interpreter(minor: int) -> str | None:
-    """The newest CPython 3.<minor> under pyenv, else `python3.<minor>` on PATH (never a pyenv shim)."""
+    """The newest CPython 3.<minor> under pyenv, else the interpreter running the tests when it is 3.<minor>.
+    (Other `python3.<minor>` on PATH are not used: a system Python may lack `venv`.)"""
     pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
     versions = sorted(
         (p for p in pyenv.glob(f"3.{minor}.*") if p.name.replace(".", "").isdigit()),
@@ -58,10 +59,7 @@ def interpreter(minor: int) -> str | None:
     for candidate in [v / "bin" / "python3" for v in reversed(versions)]:
         if candidate.is_file():
             return str(candidate)
-    if sys.version_info[:2] == (3, minor):
-        return sys.executable
-    found = shutil.which(f"python3.{minor}")
-    return found if found and "shims" not in found else None
+    return sys.executable if sys.version_info[:2] == (3, minor) else None
 
 
 def without_rust(venv: Path) -> dict[str, str]:
