@@ -8,7 +8,8 @@ The convention (docs/contributing.md says the same to writers):
 - A block that defines a module-level `app` is a complete module: it runs on its own (nothing from earlier
   blocks), with no environment but NOVU_STRICT_AUTHENTICATION_ENABLED=false, and the app (Flask or any WSGI
   app, FastAPI or any ASGI app) is served on 127.0.0.1 and must answer the health check and discover at
-  `/api/novu` with at least one workflow. Later blocks of the page see its names.
+  `/api/novu` with at least one workflow (or, when the example turns strict authentication on itself, refuse
+  the unsigned discover with SignatureNotFoundError). Later blocks of the page see its names.
 - Other blocks run with strict authentication off and with NOVU_SECRET_KEY and NOVU_API_URL pointing at a
   loopback stand-in of the Novu API, so trigger, cancel and sync examples really call an API.
 - Top-level `await` is allowed: such a block runs on an event loop.
@@ -30,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import types
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -201,9 +203,12 @@ def serve(app: Any) -> Any:
     return serve_asgi(app) if asgi else serve_wsgi(app)
 
 
-def get_json(url: str, headers: dict[str, str] | None = None) -> tuple[int, Any]:
-    with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=30) as response:
-        return response.status, json.loads(response.read())
+def get_json(url: str) -> tuple[int, Any]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
 
 
 @pytest.mark.parametrize("block", PYTHON_BLOCKS, ids=[b.name for b in PYTHON_BLOCKS])
@@ -218,7 +223,10 @@ def test_python_block_runs(block: Block) -> None:
         assert status == 200 and health["status"] == "ok", health
         assert health["discovered"]["workflows"] >= 1, f"{block.name} serves no workflow: {health}"
         status, discovered = get_json(f"{base}/api/novu?action=discover")
-        assert status == 200 and len(discovered["workflows"]) == health["discovered"]["workflows"]
+        if status == 401:  # an example that turns strict authentication on explicitly
+            assert discovered["code"] == "SignatureNotFoundError", discovered
+        else:
+            assert status == 200 and len(discovered["workflows"]) == health["discovered"]["workflows"]
 
 
 def test_every_page_with_python_has_its_blocks_collected() -> None:
