@@ -44,10 +44,11 @@ class Client:
     per bridge, 64; past it Novu gets a 503 and retries). At exit, running turns get
     ``agent_shutdown_timeout`` seconds (25) to finish.
 
-    Example::
-
+    Example:
+        ```python
         from novu_framework import Client
         client = Client(secret_key="nv-...", api_url="https://eu.api.novu.co")
+        ```
     """
 
     def __init__(
