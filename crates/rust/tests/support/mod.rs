@@ -1,5 +1,4 @@
-//! Shared by the Rust integration tests and benchmarks.
+//! Shared by the Rust integration tests.
 #![allow(dead_code)]
 
 pub mod corpus;
-pub mod reference;
