@@ -141,50 +141,60 @@ impl Workflow {
 }
 
 impl Trigger<'_> {
-    fn set(mut self, f: impl FnOnce(&mut TriggerEvent) -> Result<(), TriggerError>) -> Self {
-        if let Ok(event) = &mut self.event
-            && let Err(e) = f(event)
-        {
-            self.event = Err(e);
+    fn with_json(
+        mut self,
+        what: &str,
+        value: impl Serialize,
+        slot: fn(&mut TriggerEvent) -> &mut Option<Value>,
+    ) -> Self {
+        if let Ok(event) = &mut self.event {
+            match to_json(what, value) {
+                Ok(value) => *slot(event) = Some(value),
+                Err(e) => self.event = Err(e),
+            }
         }
         self
     }
 
     /// The payload: your payload type, or any serializable object.
     pub fn payload(self, payload: impl Serialize) -> Self {
-        self.set(|e| Ok(e.payload = Some(to_json("payload", payload)?)))
+        self.with_json("payload", payload, |e| &mut e.payload)
     }
 
     /// A transaction id of your own (one is generated otherwise).
-    pub fn transaction_id(self, id: impl Into<String>) -> Self {
-        let id = id.into();
-        self.set(|e| Ok(e.transaction_id = Some(id)))
+    pub fn transaction_id(mut self, id: impl Into<String>) -> Self {
+        if let Ok(event) = &mut self.event {
+            event.transaction_id = Some(id.into());
+        }
+        self
     }
 
     /// Who caused the event: a subscriber id or object.
     pub fn actor(self, actor: impl Serialize) -> Self {
-        self.set(|e| Ok(e.actor = Some(to_json("actor", actor)?)))
+        self.with_json("actor", actor, |e| &mut e.actor)
     }
 
     /// Provider overrides, by channel or provider.
     pub fn overrides(self, overrides: impl Serialize) -> Self {
-        self.set(|e| Ok(e.overrides = Some(to_json("overrides", overrides)?)))
+        self.with_json("overrides", overrides, |e| &mut e.overrides)
     }
 
     /// Step controls for this event: `{"steps": {step_id: {...}}}`.
     pub fn controls(self, controls: impl Serialize) -> Self {
-        self.set(|e| Ok(e.controls = Some(to_json("controls", controls)?)))
+        self.with_json("controls", controls, |e| &mut e.controls)
     }
 
     /// Contexts of the event (tenant and the like).
     pub fn context(self, context: impl Serialize) -> Self {
-        self.set(|e| Ok(e.context = Some(to_json("context", context)?)))
+        self.with_json("context", context, |e| &mut e.context)
     }
 
     /// The bridge URL Novu should execute this event with (default: `NOVU_BRIDGE_ORIGIN` + `/api/novu`).
-    pub fn bridge_url(self, url: impl Into<String>) -> Self {
-        let url = url.into();
-        self.set(|e| Ok(e.bridge_url = Some(url)))
+    pub fn bridge_url(mut self, url: impl Into<String>) -> Self {
+        if let Ok(event) = &mut self.event {
+            event.bridge_url = Some(url.into());
+        }
+        self
     }
 }
 
