@@ -49,7 +49,7 @@
 //! # }).unwrap();
 //! ```
 //!
-//! Serve it with [`axum::router`] (feature `axum`), or with [`Bridge::handle`] from any server. Trigger
+//! Serve it with `axum::router` (feature `axum`), or with [`Bridge::handle`] from any server. Trigger
 //! events with [`Workflow::trigger`].
 
 // The README's example compiles as a doctest.
