@@ -396,7 +396,8 @@ where
         })?;
         for provider_id in declared {
             let Some(at) = providers.iter().position(|(p, _, _)| *p == provider_id) else {
-                return Err(step.with_run(id, |run| Err(run.abort(FrameworkError::provider_not_found(&provider_id))))?);
+                let missing = FrameworkError::provider_not_found(&provider_id);
+                return step.with_run(id, |run| Err(run.abort(missing)));
             };
             let (_, _, provider) = providers.swap_remove(at);
             let outputs = step.with_run(id, |run| Ok(run.active_outputs().cloned().unwrap_or(Value::Null)))?;

@@ -396,3 +396,34 @@ fn a_local_run_runs_every_step_with_typed_results() {
     let e = block_on(wf.run("", json!({}))).unwrap_err();
     assert_eq!(e.0.code.as_str(), "InvalidRequestBodyError");
 }
+
+#[test]
+fn the_http_handler_serves_any_body_type() {
+    use bytes::Bytes;
+    use http_body_util::{BodyExt, Full};
+
+    let client = Client::builder().secret_key("k").strict_authentication(false).max_body_bytes(128).build();
+    let bridge = Bridge::new(&client, [Workflow::new("order", order).unwrap()]).unwrap();
+    let send = |uri: &str, body: &str| {
+        let request = http::Request::post(uri).body(Full::new(Bytes::from(body.to_string()))).unwrap();
+        let response = block_on(bridge.handle(request));
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = block_on(response.into_body().collect()).unwrap().to_bytes();
+        (status, headers, serde_json::from_slice::<Value>(&bytes).unwrap())
+    };
+    let local = r#"{"to": "s-1", "payload": {"customerName": "Ada", "plan": "free"}}"#;
+    let (status, headers, answer) = send("/api/novu/workflows/order/execute", local);
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["step_results"]["confirm"]["subject"], "Order for Ada");
+    assert_eq!(headers["novu-framework-server"], "rust");
+    assert_eq!(headers["access-control-allow-origin"], "*");
+    let (status, _, answer) = send("/api/novu/workflows/nope/execute", local);
+    assert_eq!((status, answer["code"].as_str()), (404, Some("WorkflowNotFoundError")));
+    let (status, _, answer) = send("/api/novu?action=execute", &"x".repeat(129));
+    assert_eq!((status, answer["code"].as_str()), (413, Some("PayloadTooLargeError")));
+    let (status, _, answer) =
+        send("/api/novu/workflows/order/execute", &format!("{{\"pad\": \"{}\"}}", "x".repeat(130)));
+    assert_eq!((status, answer["code"].as_str()), (413, Some("PayloadTooLargeError")));
+    assert!(answer["detail"].is_string(), "the local route's error shape: {answer}");
+}
