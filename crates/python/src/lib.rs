@@ -23,16 +23,19 @@ fn sign(secret_key: &str, payload: &[u8], timestamp_ms: i64) -> PyResult<String>
         .ok_or_else(|| pyo3::exceptions::PyValueError::new_err("secret_key must not be empty"))
 }
 
-/// Resolves client settings with their environment fallbacks: `(secret_key, strict_authentication, api_url)`.
+/// Resolves client settings with their environment fallbacks:
+/// `(secret_key, strict_authentication, api_url, secret_key_fallback)`.
 #[pyfunction]
-#[pyo3(signature = (secret_key=None, strict_authentication=None, api_url=None))]
+#[pyo3(signature = (secret_key=None, strict_authentication=None, api_url=None, secret_key_fallback=None))]
 fn resolve_client(
     secret_key: Option<String>,
     strict_authentication: Option<bool>,
     api_url: Option<String>,
-) -> (String, bool, String) {
-    let s = novu_framework_core::config::resolve(secret_key, strict_authentication, api_url);
-    (s.secret_key, s.strict_authentication, s.api_url)
+    secret_key_fallback: Option<String>,
+) -> (String, bool, String, String) {
+    let s = novu_framework_core::config::resolve(secret_key, strict_authentication, api_url)
+        .with_secret_key_fallback(secret_key_fallback);
+    (s.secret_key, s.strict_authentication, s.api_url, s.secret_key_fallback)
 }
 
 #[pymodule]
