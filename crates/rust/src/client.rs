@@ -16,11 +16,13 @@ use novu_framework_core::novu_api::{ApiClient, CallPolicy};
 /// | setting | environment | default |
 /// | --- | --- | --- |
 /// | secret key | `NOVU_SECRET_KEY`, then `NOVU_API_KEY` | none |
+/// | fallback secret key (key rotation) | `NOVU_SECRET_KEY_FALLBACK` | none |
 /// | strict authentication | `NOVU_STRICT_AUTHENTICATION_ENABLED` (`false`, any case, turns it off) | on |
 /// | API URL | `NOVU_API_URL` | `https://api.novu.co` (EU: `https://eu.api.novu.co`) |
 ///
 /// With strict authentication on, every request but the health check must carry a valid `novu-signature`,
-/// and building a [`Bridge`](crate::Bridge) without a secret key fails. Values given to [`Client::builder`]
+/// and building a [`Bridge`](crate::Bridge) without a secret key fails. While keys are rotated, signatures
+/// made with the fallback key are accepted too; calls to the Novu API always use the secret key. Values given to [`Client::builder`]
 /// win over the environment.
 ///
 /// ```
@@ -99,6 +101,7 @@ impl Client {
     pub(crate) fn bridge_config(&self, server_name: &str) -> BridgeConfig {
         BridgeConfig {
             secret_key: self.settings.secret_key.clone(),
+            secret_key_fallback: self.settings.secret_key_fallback.clone(),
             strict_authentication: self.settings.strict_authentication,
             api_url: self.settings.api_url.clone(),
             server_name: server_name.to_string(),
@@ -119,6 +122,7 @@ impl Client {
 #[derive(Clone, Default)]
 pub struct ClientBuilder {
     secret_key: Option<String>,
+    secret_key_fallback: Option<String>,
     strict_authentication: Option<bool>,
     api_url: Option<String>,
     api_timeout: Option<Duration>,
@@ -138,6 +142,13 @@ impl ClientBuilder {
     /// The secret key of the Novu environment (Settings → API Keys).
     pub fn secret_key(mut self, key: impl Into<String>) -> Self {
         self.secret_key = Some(key.into());
+        self
+    }
+
+    /// A second key whose signatures are accepted while keys are rotated (the previous key, until Novu
+    /// signs with the new one). Outbound calls never use it.
+    pub fn secret_key_fallback(mut self, key: impl Into<String>) -> Self {
+        self.secret_key_fallback = Some(key.into());
         self
     }
 
@@ -211,7 +222,8 @@ impl ClientBuilder {
     pub(crate) fn build_with(self, env: impl Fn(&str) -> Option<String>) -> Client {
         let policy = CallPolicy::default();
         Client {
-            settings: resolve_with(self.secret_key, self.strict_authentication, self.api_url, env),
+            settings: resolve_with(self.secret_key, self.strict_authentication, self.api_url, env)
+                .with_secret_key_fallback(self.secret_key_fallback),
             api_timeout: self.api_timeout.unwrap_or(policy.timeout),
             retries: self.retries.unwrap_or(policy.retries),
             retry_backoff: self.retry_backoff.unwrap_or(policy.backoff),
@@ -252,10 +264,20 @@ mod tests {
     }
 
     #[test]
-    fn debug_output_never_shows_the_key() {
-        let client = Client::builder().secret_key("nv-very-secret").build_with(env(&[]));
+    fn the_fallback_key_comes_from_the_environment_unless_given() {
+        let vars = || env(&[("NOVU_SECRET_KEY", "new"), ("NOVU_SECRET_KEY_FALLBACK", "old")]);
+        let client = Client::builder().build_with(vars());
+        assert_eq!(client.bridge_config("rust").secret_key_fallback, "old");
+        let client = Client::builder().secret_key_fallback("older").build_with(vars());
+        assert_eq!(client.bridge_config("rust").secret_key_fallback, "older");
+        assert_eq!(Client::builder().build_with(env(&[])).bridge_config("rust").secret_key_fallback, "");
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_keys() {
+        let client = Client::builder().secret_key("nv-very-secret").secret_key_fallback("nv-old").build_with(env(&[]));
         let text = format!("{client:?}");
-        assert!(!text.contains("nv-very-secret") && text.contains("<redacted>"), "{text}");
+        assert!(!text.contains("nv-very-secret") && !text.contains("nv-old") && text.contains("<redacted>"), "{text}");
     }
 
     #[test]

@@ -427,3 +427,19 @@ fn the_http_handler_serves_any_body_type() {
     assert_eq!((status, answer["code"].as_str()), (413, Some("PayloadTooLargeError")));
     assert!(answer["detail"].is_string(), "the local route's error shape: {answer}");
 }
+
+#[test]
+fn signatures_of_the_fallback_key_are_accepted_while_keys_rotate() {
+    use novu_framework::core::hmac::Signer;
+
+    let client = Client::builder().secret_key("new-key").secret_key_fallback("old-key").build();
+    let bridge = Bridge::new(&client, [Workflow::new("order", order).unwrap()]).unwrap();
+    let now = 1_700_000_000_000.0;
+    let status = |key: &str| {
+        let signature = Signer::new(key).header(now as i64, b"{}").unwrap();
+        let request =
+            Request { method: "GET", query: "action=discover", signature: Some(&signature), ..Default::default() };
+        block_on(bridge.respond_at(&request, now)).status
+    };
+    assert_eq!((status("new-key"), status("old-key"), status("other-key")), (200, 200, 401));
+}
