@@ -39,7 +39,7 @@ pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
 }
 
 /// A future whose panics are caught and returned as the panic's message.
-pub(crate) struct CatchUnwind<F>(pub F);
+struct CatchUnwind<F>(F);
 
 impl<F: Future + Unpin> Future for CatchUnwind<F> {
     type Output = Result<F::Output, String>;
@@ -50,6 +50,15 @@ impl<F: Future + Unpin> Future for CatchUnwind<F> {
             Ok(Poll::Pending) => Poll::Pending,
             Err(panic) => Poll::Ready(Err(panic_message(panic))),
         }
+    }
+}
+
+/// Starts a future with `start` and runs it, catching panics in either: a workflow function may panic before
+/// it returns its future as well as while it runs.
+pub(crate) async fn caught<T>(start: impl FnOnce() -> BoxFuture<'static, T>) -> Result<T, String> {
+    match catch_unwind(AssertUnwindSafe(start)) {
+        Ok(future) => CatchUnwind(future).await,
+        Err(panic) => Err(panic_message(panic)),
     }
 }
 
@@ -109,8 +118,11 @@ mod tests {
     }
 
     #[test]
-    fn panics_in_futures_are_caught() {
+    fn panics_in_futures_and_before_them_are_caught() {
         let future: BoxFuture<'static, ()> = Box::pin(async { panic!("resolver bug") });
-        assert_eq!(block_on(CatchUnwind(future)), Err("resolver bug".to_string()));
+        assert_eq!(block_on(caught(|| future)), Err("resolver bug".to_string()));
+        let never = || -> BoxFuture<'static, ()> { panic!("workflow bug") };
+        assert_eq!(block_on(caught(never)), Err("workflow bug".to_string()));
+        assert_eq!(block_on(caught(|| Box::pin(async { 3 }))), Ok(3));
     }
 }

@@ -19,7 +19,7 @@ use novu_framework_core::workflow::{
 };
 
 use crate::error::{BoxError, user_error};
-use crate::exec::{BoxFuture, CatchUnwind, block_on};
+use crate::exec::{BoxFuture, block_on, caught};
 use crate::step::{Discovery, State, Step};
 
 /// A workflow function with its payload type erased: it reads the payload from the step handle itself.
@@ -160,7 +160,7 @@ impl std::error::Error for RunError {}
 /// its target step ran (a halt) and keeps its own failures; a panic fails the run with a `BridgeError`.
 pub(crate) async fn drive(func: &WorkflowFn, run: Box<Run>) -> (Box<Run>, Result<(), UserError>) {
     let step = Step::new(State::Run(run));
-    let returned = match CatchUnwind(func(step.clone())).await {
+    let returned = match caught(|| func(step.clone())).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(user_error(e)),
         Err(panic) => Err(UserError::message(format!("the workflow panicked: {panic}"))),
@@ -271,7 +271,7 @@ impl WorkflowBuilder {
             Err(e) => Box::pin(std::future::ready(Err(e.into()))),
         });
         let step = Step::new(State::Discovery(Box::new(Discovery { builder, payload, error: None })));
-        let outcome = block_on(CatchUnwind(func(step.clone())));
+        let outcome = block_on(caught(|| func(step.clone())));
         let State::Discovery(discovery) = step.take() else {
             unreachable!("discovery's state was taken while the workflow function ran")
         };

@@ -19,7 +19,21 @@ fn workflows() -> Vec<Workflow> {
         step.sms("text", explode).await?;
         Ok(())
     });
-    vec![ok.expect("ok"), panics.expect("panics")]
+    // Panics in the workflow function itself, before it returns its future (not in discovery).
+    let early = Workflow::new("early", |flag: Flag, step: Step| {
+        assert!(!flag.panic, "workflow function bug");
+        async move {
+            step.sms("text", |_: Empty| async { Ok(SmsOutput { body: "hi".into() }) }).await?;
+            Ok(())
+        }
+    });
+    vec![ok.expect("ok"), panics.expect("panics"), early.expect("early")]
+}
+
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+struct Flag {
+    #[serde(default)]
+    panic: bool,
 }
 
 struct Server {
@@ -87,6 +101,10 @@ fn hostile_requests_get_the_bridges_json_answers() {
     assert!(answer["message"].as_str().unwrap_or_default().contains("resolver bug"), "{body}");
     let (status, body) = post(&format!("{base}/workflows/panics/execute"), r#"{"to":"s","payload":{}}"#);
     assert_eq!((status, json_of(&body)["code"].clone()), (500, json!("BridgeError")));
+    let early = r#"{"payload":{"panic":true},"controls":{},"state":[]}"#;
+    let (status, body) = post(&format!("{base}?action=execute&workflowId=early&stepId=text"), early);
+    assert_eq!((status, json_of(&body)["code"].clone()), (500, json!("BridgeError")), "{body}");
+    assert!(json_of(&body)["message"].as_str().unwrap_or_default().contains("workflow function bug"), "{body}");
     let (status, _) = post(&format!("{base}?action=execute&workflowId=ok&stepId=text"), event);
     assert_eq!(status, 200);
 }
