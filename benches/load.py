@@ -67,12 +67,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-RUST_APPS = {"bare_axum": "bare_axum", "bridge_axum": "reference_server"}
+RUST_APPS = {
+    "bare_axum": ["bare_axum"],
+    "bare_axum_headers": ["bare_axum", "--headers"],
+    "bridge_axum": ["reference_server"],
+}
 
 
 def rust_examples() -> Path:
     """Builds the Rust servers (release) and returns the folder of their binaries."""
-    examples = [arg for name in sorted(set(RUST_APPS.values())) for arg in ("--example", name)]
+    examples = [arg for name in sorted({app[0] for app in RUST_APPS.values()}) for arg in ("--example", name)]
     print("building the Rust servers (cargo build --release) ...", flush=True)
     cmd = ["cargo", "build", "--release", "-q", "-p", "novu-framework", "--features", "axum", *examples]
     subprocess.run(cmd, cwd=ROOT, check=True)
@@ -84,7 +88,8 @@ def start(app: str, port: int, binaries: Path) -> subprocess.Popen[bytes]:
     bind = f"127.0.0.1:{port}"
     env = None
     if app in RUST_APPS:
-        cmd = [str(binaries / RUST_APPS[app]), "--port", str(port)]
+        binary, *flags = RUST_APPS[app]
+        cmd = [str(binaries / binary), "--port", str(port), *flags]
         env = {**os.environ, "NOVU_SECRET_KEY": SECRET, "NOVU_STRICT_AUTHENTICATION_ENABLED": "true"}
     elif "flask" in app:
         cmd = [
@@ -195,6 +200,7 @@ def main() -> None:
         "bridge_fastapi": bridge,
         "bridge_fastapi_async": bridge,
         "bare_axum": bare,
+        "bare_axum_headers": bare,
         "bridge_axum": bridge,
     }
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
