@@ -24,7 +24,7 @@ from novu_framework.errors import MissingSecretKeyError
 
 from .support import NovuApiStandIn, serve_app
 
-SECURITY_PAGE = Path(__file__).resolve().parent.parent / "docs" / "concepts" / "security.md"
+SECURITY_PAGE = Path(__file__).resolve().parent.parent / "docs" / "security" / "key-rotation.md"
 
 PRIMARY = "sk-primary-7c1e90"
 FALLBACK = "sk-fallback-3b8d21"

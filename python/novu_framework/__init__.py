@@ -1,7 +1,7 @@
 """novu-framework: code-first Novu notification workflows for Python, served from Flask or FastAPI.
 
-Example::
-
+Example:
+    ```python
     from flask import Flask
     from novu_framework import workflow
     from novu_framework.flask import serve
@@ -12,6 +12,7 @@ Example::
 
     app = Flask(__name__)
     serve(app, route="/api/novu", workflows=[welcome])
+    ```
 """
 
 from ._native import SDK_VERSION as __version__

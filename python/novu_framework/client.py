@@ -39,10 +39,11 @@ class Client:
     ``liquid_limits`` bounds the rendering of controls per request: ``max_iterations`` (loop iterations,
     1,000,000), ``max_string_bytes`` and ``max_output_bytes`` (4 MiB each), ``max_work_bytes`` (64 MiB).
 
-    Example::
-
+    Example:
+        ```python
         from novu_framework import Client
         client = Client(secret_key="nv-...", api_url="https://eu.api.novu.co")
+        ```
     """
 
     def __init__(

@@ -1,12 +1,13 @@
 """Serve workflows from a Flask app.
 
-Example::
-
+Example:
+    ```python
     from flask import Flask
     from novu_framework.flask import serve
 
     app = Flask(__name__)
     serve(app, route="/api/novu", workflows=[welcome])
+    ```
 """
 
 from __future__ import annotations

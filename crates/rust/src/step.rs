@@ -17,7 +17,6 @@ use serde_json::Value;
 
 use novu_framework_core::engine::{Run, StepAction};
 use novu_framework_core::error::{ErrorCode, FrameworkError, UserError, ValidationIssue};
-use novu_framework_core::mock::mock;
 use novu_framework_core::steps::StepKind;
 use novu_framework_core::workflow::{DefinitionError, StepOptions as CoreStepOptions, WorkflowBuilder};
 
@@ -36,8 +35,6 @@ pub(crate) enum State {
 
 pub(crate) struct Discovery {
     pub(crate) builder: WorkflowBuilder,
-    /// The mock of the payload schema with the schema's defaults applied, as a request's payload would have.
-    pub(crate) payload: Value,
     /// The first definition mistake: it fails the build even if the workflow code swallowed the error.
     pub(crate) error: Option<DefinitionError>,
 }
@@ -94,15 +91,15 @@ impl Step {
         std::mem::replace(&mut *self.lock(), State::Finished)
     }
 
-    /// The payload as `P`: the mock of the payload schema in discovery, the validated payload in a run.
+    /// The payload as `P`: the discovery payload in discovery, the validated payload in a run.
     pub(crate) fn payload<P: DeserializeOwned>(&self) -> Result<P, StepError> {
         match &mut *self.lock() {
             State::Discovery(d) => {
-                read(&d.payload).map_err(|issue| {
+                read(d.builder.discovery_payload()).map_err(|issue| {
                     let message = format!(
-                        "Workflow `{}`: the discovery payload (the mock of the payload schema, {}) does not deserialize into `{}`: {} (at `{}`)",
+                        "Workflow `{}`: the discovery payload ({}: every property of the payload schema, at its default or a mock value) does not deserialize into `{}`: {} (at `{}`)",
                         d.builder.id(),
-                        d.payload,
+                        d.builder.discovery_payload(),
                         type_name::<P>(),
                         issue.message,
                         issue.path
@@ -449,7 +446,7 @@ fn result_of<R>(
     })
 }
 
-/// Records a step call in discovery and hands the workflow code a mock of its result.
+/// Records a step call in discovery and hands the workflow code its discovery result.
 fn discover<R>(
     d: &mut Discovery,
     kind: StepKind,
@@ -460,10 +457,10 @@ fn discover<R>(
     if let Err(e) = d.builder.add_step(kind, id, options) {
         return Err(d.fail(e));
     }
-    let result = d.builder.step_results_schema(id).map(|s| mock(&s)).unwrap_or(Value::Null);
+    let result = d.builder.discovery_results(id).unwrap_or(Value::Null);
     read_result(&result).map_err(|issue| {
         let message = format!(
-            "Workflow `{}`, step `{id}`: the mock of its result ({result}) does not deserialize into `{}`: {} (at `{}`)",
+            "Workflow `{}`, step `{id}`: its discovery result ({result}) does not deserialize into `{}`: {} (at `{}`)",
             d.builder.id(),
             type_name::<R>(),
             issue.message,

@@ -12,8 +12,6 @@ use serde_json::{Map, Value};
 use novu_framework_core::dispatch::local_run;
 use novu_framework_core::engine::{Run, RunOptions};
 use novu_framework_core::error::{FrameworkError, UserError};
-use novu_framework_core::mock::mock;
-use novu_framework_core::schema::Schema;
 use novu_framework_core::workflow::{
     DefinitionError, WorkflowBuilder as CoreBuilder, WorkflowDefinition, WorkflowOptions,
 };
@@ -172,17 +170,6 @@ pub(crate) async fn drive(func: &WorkflowFn, run: Box<Run>) -> (Box<Run>, Result
     }
 }
 
-/// The mock of the payload schema with its defaults applied. (An invalid schema gives `{}`; building the
-/// workflow then fails on it.)
-fn discovery_payload(schema: Option<&Value>) -> Value {
-    let Some(schema) = schema.and_then(|s| Schema::compile(s).ok()) else {
-        return Value::Object(Map::new());
-    };
-    let mut payload = mock(&schema);
-    let _ = schema.validate(&mut payload);
-    payload
-}
-
 /// The options of a workflow; [`WorkflowBuilder::build`] adds its function.
 #[derive(Debug, Clone)]
 pub struct WorkflowBuilder {
@@ -250,8 +237,9 @@ impl WorkflowBuilder {
     /// Builds the workflow from its function: `func(payload, step)` returns a `Send` future.
     ///
     /// The payload's schema is derived from `P` (see [`schema_for`](crate::schema_for)) unless given. The
-    /// function runs once now, in discovery: with a mock of the payload schema as payload (which must
-    /// deserialize into `P`), each step call recording its step and returning a mock of its result. It should
+    /// function runs once now, in discovery: its payload holds every property the payload schema declares, at
+    /// its default or a mock value (it must deserialize into `P`), and each step call records its step and
+    /// returns its result likewise. It should
     /// not await anything but its steps then. Mistakes (a duplicate step id, an unknown provider, a schema that
     /// does not compile) fail here, naming the workflow and step.
     pub fn build<P, F, Fut>(mut self, func: F) -> Result<Workflow, DefinitionError>
@@ -264,13 +252,12 @@ impl WorkflowBuilder {
             self.options.payload_schema = crate::schema_for::<P>();
         }
         let code = self.code.unwrap_or_else(|| type_name::<F>().to_string());
-        let payload = discovery_payload(self.options.payload_schema.as_ref());
         let builder = CoreBuilder::new(&self.id, self.options, code)?;
         let func: WorkflowFn = Arc::new(move |step: Step| match step.payload::<P>() {
             Ok(payload) => Box::pin(func(payload, step)),
             Err(e) => Box::pin(std::future::ready(Err(e.into()))),
         });
-        let step = Step::new(State::Discovery(Box::new(Discovery { builder, payload, error: None })));
+        let step = Step::new(State::Discovery(Box::new(Discovery { builder, error: None })));
         let outcome = block_on(caught(|| func(step.clone())));
         let State::Discovery(discovery) = step.take() else {
             unreachable!("discovery's state was taken while the workflow function ran")

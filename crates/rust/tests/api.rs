@@ -368,7 +368,7 @@ fn definition_mistakes_fail_the_build_with_names() {
         name: String,
     }
     let loose = Workflow::builder("loose")
-        .payload_schema(json!({"type": "object", "properties": {"name": {"type": "string"}}}))
+        .payload_schema(json!({"type": "object", "properties": {"nick": {"type": "string"}}}))
         .build(|_: NeedsName, _: Step| async move { Ok(()) });
     let e = loose.unwrap_err();
     assert!(e.message.contains("discovery payload") && e.message.contains("missing field `name`"), "{}", e.message);
