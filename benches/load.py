@@ -4,9 +4,11 @@
 
 Compares, under their usual production servers (gunicorn with one sync worker; uvicorn with one process):
 a bare Flask app, the project's Flask bridge, a bare FastAPI app and the project's FastAPI bridge, for
-health-check, discover, execute and preview (validly signed, strict authentication on). Prints requests/s,
-p50 and p99 latency, and each bridge figure's ratio to its baseline: execute/preview against the bare POST
-route, health-check against the bare GET route, discover against the bridge's own health-check.
+health-check, discover, execute and preview (validly signed, strict authentication on); and the Rust reference
+server (crates/rust/examples/reference_server, axum on tokio) against a bare axum app
+(crates/rust/examples/bare_axum), both built in release mode first. Prints requests/s, p50 and p99 latency,
+and each bridge figure's ratio to its baseline: execute/preview against the bare POST route, health-check
+against the bare GET route, discover against the bridge's own health-check.
 Installs wrk from Debian's packages when missing (needs root). Runs are at most 15 s each; all servers run
 side by side and the runs are interleaved in rounds (the median round is reported), as the machines this
 runs on are noisy.
@@ -65,9 +67,31 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start(app: str, port: int) -> subprocess.Popen[bytes]:
+RUST_APPS = {
+    "bare_axum": ["bare_axum"],
+    "bare_axum_headers": ["bare_axum", "--headers"],
+    "bridge_axum": ["reference_server"],
+}
+
+
+def rust_examples() -> Path:
+    """Builds the Rust servers (release) and returns the folder of their binaries."""
+    examples = [arg for name in sorted({app[0] for app in RUST_APPS.values()}) for arg in ("--example", name)]
+    print("building the Rust servers (cargo build --release) ...", flush=True)
+    cmd = ["cargo", "build", "--release", "-q", "-p", "novu-framework", "--features", "axum", *examples]
+    subprocess.run(cmd, cwd=ROOT, check=True)
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    return target / "release" / "examples"
+
+
+def start(app: str, port: int, binaries: Path) -> subprocess.Popen[bytes]:
     bind = f"127.0.0.1:{port}"
-    if "flask" in app:
+    env = None
+    if app in RUST_APPS:
+        binary, *flags = RUST_APPS[app]
+        cmd = [str(binaries / binary), "--port", str(port), *flags]
+        env = {**os.environ, "NOVU_SECRET_KEY": SECRET, "NOVU_STRICT_AUTHENTICATION_ENABLED": "true"}
+    elif "flask" in app:
         cmd = [
             sys.executable,
             "-m",
@@ -99,7 +123,7 @@ def start(app: str, port: int) -> subprocess.Popen[bytes]:
             "--log-level",
             "warning",
         ]
-    proc = subprocess.Popen(["taskset", "-c", SERVER_CORE, *cmd], cwd=ROOT)
+    proc = subprocess.Popen(["taskset", "-c", SERVER_CORE, *cmd], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -175,6 +199,9 @@ def main() -> None:
         "bare_fastapi_headers": bare,
         "bridge_fastapi": bridge,
         "bridge_fastapi_async": bridge,
+        "bare_axum": bare,
+        "bare_axum_headers": bare,
+        "bridge_axum": bridge,
     }
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
@@ -185,8 +212,9 @@ def main() -> None:
     )
     # Every server runs for the whole benchmark (idle ones cost nothing) and the runs are interleaved in
     # rounds, so that drift of a noisy machine spreads over all apps alike; each figure is the median round.
+    binaries = rust_examples()
     ports = {app: free_port() for app in plans}
-    procs = [start(app, port) for app, port in ports.items()]
+    procs = [start(app, port, binaries) for app, port in ports.items()]
     samples: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
     try:
         for round_number in range(1, args.rounds + 1):
@@ -206,10 +234,17 @@ def main() -> None:
     for (app, name), (rps, p50, p99) in results.items():
         print(f"  {app:22} {name:13} {rps:7.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms")
     print()
-    print("Ratios: the bridge against the bare app of its framework (the target is >= 0.90), and in brackets")
-    print("against the bare app sending the protocol's ten static headers (what the framework itself costs).")
+    print("Ratios: the bridge against the bare app of its framework (the target is >= 0.90; for axum, execute")
+    print(">= 0.5), and in brackets against the bare app sending the protocol's ten static headers (what the")
+    print("framework itself costs).")
     print(f"{'bridge':22} {'request':13} {'req/s':>7} {'baseline':>20} {'ratio':>6} {'(headers)':>10}")
-    for fw, bridge in (("flask", "bridge_flask"), ("fastapi", "bridge_fastapi"), ("fastapi", "bridge_fastapi_async")):
+    frameworks = (
+        ("flask", "bridge_flask"),
+        ("fastapi", "bridge_fastapi"),
+        ("fastapi", "bridge_fastapi_async"),
+        ("axum", "bridge_axum"),
+    )
+    for fw, bridge in frameworks:
         bare, headers = f"bare_{fw}", f"bare_{fw}_headers"
         rows = [
             ("health-check", "GET", "bare GET"),
@@ -230,6 +265,8 @@ def main() -> None:
                 with_headers = f"({value / same[0]:.2f})" if same else ""
             baseline = f"{base_name} {base:.0f}"
             print(f"{bridge:22} {name:13} {value:7.0f} {baseline:>20} {value / base:6.2f} {with_headers:>10}")
+    axum_ratio = results[("bridge_axum", "execute")][0] / results[("bare_axum", "POST")][0]
+    print(f"\naxum ratio: bridge execute / bare axum POST = {axum_ratio:.2f} (target >= 0.5)")
 
 
 if __name__ == "__main__":
