@@ -116,7 +116,8 @@ class Bridge:
     def handle(
         self,
         method: str,
-        query: bytes,
+        path: str,
+        query: bytes | str,
         signature: str | None,
         legacy_signature: str | None,
         body: bytes,
@@ -124,16 +125,11 @@ class Bridge:
     def handle_async(
         self,
         method: str,
-        query: bytes,
+        path: str,
+        query: bytes | str,
         signature: str | None,
         legacy_signature: str | None,
         body: bytes,
-    ) -> tuple[int, bytes] | Job | Awaitable[tuple[int, bytes]]: ...
-    def handle_local(
-        self, method: str, workflow_id: str, signature: str | None, legacy_signature: str | None, body: bytes
-    ) -> tuple[int, bytes]: ...
-    def handle_local_async(
-        self, method: str, workflow_id: str, signature: str | None, legacy_signature: str | None, body: bytes
     ) -> tuple[int, bytes] | Job | Awaitable[tuple[int, bytes]]: ...
 
 def define_workflow(
@@ -149,8 +145,11 @@ def define_workflow(
 def discover_text(workflows: list[WorkflowHandle], indent: int = 2) -> str: ...
 def sign(secret_key: str, payload: bytes, timestamp_ms: int) -> str: ...
 def resolve_client(
-    secret_key: str | None = None, strict_authentication: bool | None = None, api_url: str | None = None
+    secret_key: str | None = None, strict_authentication: bool | str | None = None, api_url: str | None = None
 ) -> tuple[str, bool, str]: ...
+def to_json(value: Any) -> bytes: ...
+def openapi_operations() -> dict[str, dict[str, dict[str, Any]]]: ...
+def error_from_answer(status: int, body: bytes) -> Exception: ...
 def cancel_trigger(
     transaction_id: str, *, api_url: str, secret_key: str, timeout: float, retries: int, backoff: float
 ) -> Any: ...

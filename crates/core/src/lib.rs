@@ -17,6 +17,7 @@ pub mod jsonrepair;
 pub mod liquid;
 pub mod mock;
 pub mod novu_api;
+pub mod openapi;
 pub mod sanitize;
 pub mod schema;
 pub mod steps;

@@ -30,6 +30,9 @@ pub struct RunState {
     /// ending with one would otherwise look like a run whose step does not exist.
     unawaited: Mutex<Vec<(u64, String)>>,
     tickets: AtomicU64,
+    /// The first exception user code raised in a step, for the request's log record (the workflow
+    /// function may catch the step's error, but the run has failed all the same).
+    failure: Mutex<Option<PyErr>>,
 }
 
 fn poisoned<T>(_: T) -> PyErr {
@@ -38,7 +41,12 @@ fn poisoned<T>(_: T) -> PyErr {
 
 impl RunState {
     pub fn new(run: Run) -> SharedRun {
-        Arc::new(RunState { run: Mutex::new(run), unawaited: Mutex::new(Vec::new()), tickets: AtomicU64::new(0) })
+        Arc::new(RunState {
+            run: Mutex::new(run),
+            unawaited: Mutex::new(Vec::new()),
+            tickets: AtomicU64::new(0),
+            failure: Mutex::new(None),
+        })
     }
 
     /// Locks the run from a thread attached to Python: waiting happens with the GIL released, so a thread
@@ -64,6 +72,17 @@ impl RunState {
         if let Ok(mut list) = self.unawaited.lock() {
             list.retain(|(t, _)| *t != ticket);
         }
+    }
+
+    fn record_failure(&self, py: Python<'_>, err: &PyErr) {
+        if let Ok(mut failure) = self.failure.lock() {
+            failure.get_or_insert_with(|| err.clone_ref(py));
+        }
+    }
+
+    /// The first exception a step's user code raised, if any.
+    pub fn take_failure(&self) -> Option<PyErr> {
+        self.failure.lock().ok().and_then(|mut f| f.take())
     }
 
     /// The first async step call of this run that was never awaited.
@@ -406,7 +425,8 @@ impl StepMachine {
         if propagates(py, &err) {
             return self.interrupted(py, err);
         }
-        let cause = user_error(py, &err, self.expose_stack, &format!("step `{}` raised", self.id));
+        self.run.record_failure(py, &err);
+        let cause = user_error(py, &err, self.expose_stack);
         let e = self.run.with(py, |run| match phase {
             Phase::Skip => run.skip(Err(cause)).err(),
             _ => run.resolved(Err(cause)).err(),
@@ -486,12 +506,10 @@ impl StepMachine {
         let output = match result.and_then(|v| from_py(v.bind(py))) {
             Ok(v) => Ok(v),
             Err(e) if propagates(py, &e) => return self.interrupted(py, e),
-            Err(e) => Err(user_error(
-                py,
-                &e,
-                self.expose_stack,
-                &format!("provider `{}` of step `{}` raised", self.provider_id, self.id),
-            )),
+            Err(e) => {
+                self.run.record_failure(py, &e);
+                Err(user_error(py, &e, self.expose_stack))
+            }
         };
         let id = self.provider_id.as_str();
         let next = self.run.with(py, |run| {

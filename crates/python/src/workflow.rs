@@ -247,10 +247,7 @@ impl WorkflowMachine {
             Ok(()) => (Ok(()), None),
             Err(e) if is_halt(py, &e) => (Ok(()), None),
             Err(e) if propagates(py, &e) => return Ok(Poll::Ready(Err(e))),
-            Err(e) => (
-                Err(user_error(py, &e, self.expose_stack, &format!("workflow `{}` raised", self.entry.definition.id))),
-                Some(e),
-            ),
+            Err(e) => (Err(user_error(py, &e, self.expose_stack)), Some(e)),
         };
         let finisher = self.finisher.take().ok_or_else(|| PyRuntimeError::new_err("workflow run finished twice"))?;
         let unawaited = self.run.first_unawaited();
@@ -263,7 +260,8 @@ impl WorkflowMachine {
                 "step `{id}` was called without `await`; an async workflow must await every step call"
             )));
         }
-        Ok(Poll::Ready(finisher(py, &mut run, returned, raised)))
+        let failure = raised.or_else(|| self.run.take_failure());
+        Ok(Poll::Ready(finisher(py, &mut run, returned, failure)))
     }
 }
 
