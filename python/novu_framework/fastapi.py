@@ -16,7 +16,8 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
-from starlette.routing import Route
+from starlette.datastructures import URLPath
+from starlette.routing import BaseRoute, Match, NoMatchFound
 
 from . import _native, asgi
 from ._endpoint import Endpoint
@@ -26,21 +27,32 @@ from .workflow import Workflow
 __all__ = ["serve"]
 
 
-class _Endpoint:
-    """A raw ASGI endpoint: the bridge reads the request itself, so FastAPI's request and response objects
-    and parameter parsing are not wanted here. Serves the route itself and every path below it."""
+class _BridgeRoute(BaseRoute):
+    """Routes ``base`` and every path below it, any method, to the bridge, which reads the request itself
+    (FastAPI's request and response objects and parameter parsing are not wanted here). Matched by prefix,
+    not by a pattern, so no path below ``base`` escapes to another route."""
 
-    def __init__(self, app: asgi.App) -> None:
+    def __init__(self, base: str, app: asgi.App) -> None:
+        self.base = base.rstrip("/")
         self.app = app
 
-    async def __call__(self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send) -> None:
-        rest = scope.get("path_params", {}).get("rest")
-        await self.app.respond(scope, receive, send, "" if rest is None else f"/{rest}")
+    def matches(self, scope: asgi.Scope) -> tuple[Match, asgi.Scope]:
+        if scope["type"] == "http":
+            path = asgi.path_below_mount(scope)
+            if path == self.base or path.startswith(f"{self.base}/"):
+                return Match.FULL, {"path_params": {"rest": path[len(self.base) :]}}
+        return Match.NONE, {}
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        raise NoMatchFound(name, path_params)
+
+    async def handle(self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send) -> None:
+        await self.app.respond(scope, receive, send, scope["path_params"]["rest"])
 
 
 async def _described_only() -> None:
-    """The endpoint of the routes that only describe the bridge in OpenAPI: the serving routes come first
-    and match every method, so these are never called."""
+    """The endpoint of the routes that only describe the bridge in OpenAPI: the bridge's route comes first
+    and matches every method and path they match, so these are never called."""
 
 
 def _documentation(base: str) -> list[APIRoute]:
@@ -79,14 +91,12 @@ def serve(
     """
     bridge = asgi.App._of(Endpoint(workflows, client, "fastapi"), run_sync_in_threadpool)
     base = route.rstrip("/") or "/"
-    endpoint = _Endpoint(bridge)
     router = APIRouter()
-    # No method list: every method reaches the bridge, which answers the ones it does not serve with a 405.
-    router.routes.append(Route(base, endpoint, include_in_schema=False))
-    router.routes.append(Route(f"{base.rstrip('/')}/{{rest:path}}", endpoint, include_in_schema=False))
+    # Every method reaches the bridge, which answers the ones it does not serve with a JSON 405.
+    router.routes.append(_BridgeRoute(base, bridge))
     if include_in_schema:
         router.routes.extend(_documentation(base))
-    app.include_router(router)
+    app.router.routes.extend(router.routes)
     # Lets `novu-framework discover module:app` list what this app serves.
     served = getattr(app.state, "novu_framework", [])
     app.state.novu_framework = [*served, *bridge.workflows]
