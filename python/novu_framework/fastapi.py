@@ -60,7 +60,7 @@ def _documentation(base: str) -> list[APIRoute]:
     operations: dict[str, Any] = _native.openapi_operations()
     local = f"{base.rstrip('/')}/workflows/{{workflow_id}}/execute"
     return [
-        APIRoute(path, _described_only, methods=[method.upper()], tags=["novu"], openapi_extra=operation)
+        APIRoute(path, _described_only, methods=[method.upper()], openapi_extra=operation)
         for path, route in ((base, "bridge"), (local, "local"))
         for method, operation in operations[route].items()
     ]

@@ -195,6 +195,11 @@ pub fn log_request(py: Python<'_>, method: &str, info: &RequestInfo, response: &
         if let Some((_, text)) = summary.as_ref().filter(|(_, text)| !text.is_empty()) {
             message.push_str(&format!(": {text}"));
         }
+        // Ids and messages come from the request: no line breaks or other control characters in a log line.
+        let message: String = message
+            .chars()
+            .flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] })
+            .collect();
         let extra = PyDict::new(py);
         extra.set_item("action", &info.action)?;
         extra.set_item("workflow_id", &info.workflow_id)?;
