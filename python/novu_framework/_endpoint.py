@@ -30,9 +30,7 @@ async def _in_thread(job: Callable[[], Answer]) -> Answer:
     return await asyncio.to_thread(job)
 
 
-def _from_meta(
-    meta: Mapping[str, Any], path: str, body: bytes
-) -> tuple[str, str, str, str | None, str | None, bytes]:
+def _from_meta(meta: Mapping[str, Any], path: str, body: bytes) -> tuple[str, str, str, str | None, str | None, bytes]:
     return (
         meta["REQUEST_METHOD"],
         path,

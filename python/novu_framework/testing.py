@@ -44,7 +44,7 @@ class StepResult:
     outputs: dict[str, Any]
     providers: dict[str, Any] = field(default_factory=dict)
     skipped: bool = False
-    answer: dict[str, Any] = field(default_factory=dict, repr=False)
+    answer: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 def _call(action: str, workflow: Workflow, step_id: str, event: dict[str, Any]) -> StepResult:

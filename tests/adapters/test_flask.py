@@ -4,7 +4,7 @@ route, JSON on every path below the route, and the opt-in WSGI middleware path; 
 from __future__ import annotations
 
 import pytest
-from flask import Blueprint, Flask, g
+from flask import Blueprint, Flask, request
 
 from novu_framework import Client
 from novu_framework.cli import main as cli_main
@@ -82,19 +82,14 @@ def test_every_answer_below_the_route_is_json() -> None:
 
 
 def test_flask_hooks_run_on_the_default_path_and_are_skipped_by_the_middleware() -> None:
-    seen: list[str] = []
     for middleware in (False, True):
         app = Flask("hooks")
-
-        @app.before_request
-        def before() -> None:
-            g.seen = True
-            seen.append(f"before-{middleware}")
-
+        app.config["seen"] = []
+        app.before_request(lambda: app.config["seen"].append(request.path) and None)  # noqa: B023
         serve(app, "/api/novu", WORKFLOWS, OPEN, wsgi_middleware=middleware)
         with serve_wsgi(app) as base:
             check_bridge(f"{base}/api/novu")
-    assert "before-False" in seen and "before-True" not in seen
+        assert bool(app.config["seen"]) is not middleware, app.config["seen"]
 
 
 def test_the_middleware_needs_an_app() -> None:
