@@ -14,9 +14,9 @@ from .client import Client
 from .workflow import Workflow
 
 try:  # Starlette, FastAPI and Litestar run on anyio: its thread pool also works under trio.
-    from anyio.to_thread import run_sync as _anyio_run_sync
-except ImportError:  # pragma: no cover - plain asyncio servers without anyio
-    _anyio_run_sync = None
+    from anyio import to_thread as _anyio_threads
+except ImportError:  # plain asyncio servers without anyio
+    _anyio_threads = None  # type: ignore[assignment]
 
 __all__ = ["Endpoint"]
 
@@ -24,8 +24,8 @@ Answer = tuple[int, bytes]
 
 
 async def _in_thread(job: Callable[[], Answer]) -> Answer:
-    if _anyio_run_sync is not None:
-        answer: Answer = await _anyio_run_sync(job)
+    if _anyio_threads is not None:
+        answer: Answer = await _anyio_threads.run_sync(job)
         return answer
     return await asyncio.to_thread(job)
 

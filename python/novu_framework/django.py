@@ -58,8 +58,9 @@ class BridgePattern(URLPattern):
             answer = await endpoint.answer_async(request.META, rest, request.read(limit + 1))
             return self._response(*answer)
 
-        for view in (novu_bridge, novu_bridge_async):
-            view.csrf_exempt = True  # type: ignore[attr-defined]  # what @csrf_exempt sets, for both kinds
+        # What @csrf_exempt sets (the decorator only learned async views in Django 5.0).
+        novu_bridge.csrf_exempt = True  # type: ignore[attr-defined]
+        novu_bridge_async.csrf_exempt = True  # type: ignore[attr-defined]
         self.async_view = novu_bridge_async
         pattern = RegexPattern(r"^(?P<rest>.*)\Z", name="novu_bridge", is_endpoint=True)
         super().__init__(pattern, novu_bridge, None, "novu_bridge")

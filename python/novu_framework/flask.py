@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
+from typing import cast
 
 from flask import Blueprint, Flask, Response, request
 from flask.blueprints import BlueprintSetupState
@@ -116,7 +117,7 @@ class NovuBridge:
         views: dict[str, Callable[..., Response]] = {}
 
         def registered(state: BlueprintSetupState) -> None:
-            endpoint = self._claim(state.app, base, state.url_prefix or "")
+            endpoint = self._claim(cast(Flask, state.app), base, state.url_prefix or "")
             new_headers = _headers_factory(endpoint.headers)
             limit = endpoint.limit
 

@@ -30,7 +30,13 @@ EXPECTED = harness.expected()
 DEVIATIONS = harness.deviations()
 SERVE = Path(__file__).with_name("serve.py")
 
-IN_PROCESS = [("flask", "sync"), ("flask", "async"), ("fastapi", "sync"), ("fastapi", "async"), ("fastapi-inline", "sync")]
+IN_PROCESS = [
+    ("flask", "sync"),
+    ("flask", "async"),
+    ("fastapi", "sync"),
+    ("fastapi", "async"),
+    ("fastapi-inline", "sync"),
+]
 CHILD = [
     ("django", "sync"),
     ("django", "async"),
@@ -54,7 +60,8 @@ def wait_until_serving(url: str, proc: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"serve.py exited with {proc.returncode}: {proc.stderr.read().decode() if proc.stderr else ''}")
+            output = proc.stderr.read().decode() if proc.stderr else ""
+            raise RuntimeError(f"serve.py exited with {proc.returncode}: {output}")
         try:
             urllib.request.urlopen(url, timeout=1).read()
             return
