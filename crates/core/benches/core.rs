@@ -1,5 +1,6 @@
-//! The core's building blocks on the reference `welcome` workflow's data: Liquid rendering of its controls,
-//! schema validation with defaults, sanitising its default email body, and HMAC verification.
+//! The protocol's own work on the reference `welcome` workflow's data: compiling its controls (Liquid plus the
+//! JSON round trip upstream does) and HMAC verification. The engines have benches of their own
+//! (`crates/liquid`, `crates/schema`, `crates/sanitize`).
 //!
 //!     cargo bench -p novu-framework-core --bench core
 
@@ -10,8 +11,6 @@ use divan::{Bencher, black_box};
 use novu_framework_core::controls::compile_controls;
 use novu_framework_core::hmac::{SignedBody, Signer};
 use novu_framework_core::liquid::Limits;
-use novu_framework_core::sanitize::sanitize_html;
-use novu_framework_core::schema::Schema;
 use serde_json::{Value, json};
 
 const SCHEMAS: &str = include_str!("../../../tests/conformance/workflows.schemas.json");
@@ -48,36 +47,6 @@ fn liquid_welcome_email_controls(bencher: Bencher) {
     let controls = json!({"subject": props["subject"]["default"], "body": props["body"]["default"]});
     let (context, limits) = (context(), Limits::default());
     bencher.bench_local(|| black_box(compile_controls(black_box(&controls), &context, &limits)));
-}
-
-#[divan::bench]
-fn schema_payload_with_defaults(bencher: Bencher) {
-    let schema = Schema::compile(&schemas()["welcome"]["payloadSchema"]).expect("schema");
-    let payload = json!({"name": "Ada"});
-    bencher.bench_local(|| {
-        let mut data = payload.clone();
-        black_box(schema.validate(black_box(&mut data)))
-    });
-}
-
-#[divan::bench]
-fn schema_inbox_controls_with_defaults(bencher: Bencher) {
-    let schema = Schema::compile(&schemas()["welcome"]["steps"]["inbox"]["controlSchema"]).expect("schema");
-    bencher.bench_local(|| {
-        let mut data = json!({});
-        black_box(schema.validate(black_box(&mut data)))
-    });
-}
-
-#[divan::bench]
-fn sanitize_default_email_body(bencher: Bencher) {
-    let s = schemas();
-    let body = s["welcome"]["steps"]["welcome-email"]["controlSchema"]["properties"]["body"]["default"]
-        .as_str()
-        .expect("default body")
-        .replace("{{payload.name}}", "Ada")
-        .replace("{{payload.plan}}", "pro");
-    bencher.bench_local(|| black_box(sanitize_html(black_box(&body))));
 }
 
 #[divan::bench]

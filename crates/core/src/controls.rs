@@ -15,7 +15,7 @@ use regex::Regex;
 use serde_json::{Map, Value};
 
 use crate::json;
-use crate::jsonrepair::jsonrepair;
+use crate::json::jsonrepair;
 use crate::liquid::{self, ErrorKind, Limits, LiquidError, Session, Template, Usage};
 
 /// Why controls could not be compiled.

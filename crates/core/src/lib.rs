@@ -12,14 +12,16 @@ pub mod engine;
 pub mod error;
 pub mod hmac;
 pub mod ids;
-pub mod json;
-pub mod jsonrepair;
-pub mod liquid;
-pub mod mock;
 pub mod novu_api;
 pub mod openapi;
-pub mod sanitize;
-pub mod schema;
 pub mod steps;
 pub mod trigger;
 pub mod workflow;
+
+// The general engines the protocol builds on, re-exported so the bindings and the Rust API reach them through
+// the core.
+pub use novu_framework_json as json;
+pub use novu_framework_liquid as liquid;
+pub use novu_framework_sanitize as sanitize;
+pub use novu_framework_schema as schema;
+pub use novu_framework_schema::mock;
