@@ -1,9 +1,10 @@
 """Load benchmark on loopback: each app pinned to one core, wrk on the other, side by side in one run.
 
-    python benches/load.py [--duration 5] [--rounds 3] [--connections 4]
+    python benches/load.py [--duration 5] [--rounds 3] [--connections 16] [--only bare_flask,bridge_flask]
 
 Compares, under their usual production servers (gunicorn with one sync worker; uvicorn with one process):
-a bare Flask app, the project's Flask bridge, a bare FastAPI app and the project's FastAPI bridge, for
+a bare Flask app, the project's Flask bridge (the default path and the opt-in `wsgi_middleware=True`), a
+bare FastAPI app and the project's FastAPI bridge, for
 health-check, discover, execute and preview (validly signed, strict authentication on). Prints requests/s,
 p50 and p99 latency, and each bridge figure's ratio to its baseline: execute/preview against the bare POST
 route, health-check against the bare GET route, discover against the bridge's own health-check.
@@ -148,7 +149,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=5, help="seconds per run (at most 15)")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the median is reported")
-    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--only", help="comma-separated apps to run (default: all), e.g. bare_flask,bridge_flask")
     args = parser.parse_args()
     duration = min(args.duration, 15)
     binary = ensure_wrk()
@@ -171,6 +173,7 @@ def main() -> None:
         "bare_flask": bare,
         "bare_flask_headers": bare,
         "bridge_flask": bridge,
+        "bridge_flask_middleware": bridge,
         "bare_fastapi": [*bare, ("POST def", "/def", bare_post, False)],
         "bare_fastapi_headers": bare,
         "bridge_fastapi": bridge,
@@ -185,6 +188,8 @@ def main() -> None:
     )
     # Every server runs for the whole benchmark (idle ones cost nothing) and the runs are interleaved in
     # rounds, so that drift of a noisy machine spreads over all apps alike; each figure is the median round.
+    if args.only:
+        plans = {app: plan for app, plan in plans.items() if app in args.only.split(",")}
     ports = {app: free_port() for app in plans}
     procs = [start(app, port) for app, port in ports.items()]
     samples: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
@@ -209,7 +214,9 @@ def main() -> None:
     print("Ratios: the bridge against the bare app of its framework (the target is >= 0.90), and in brackets")
     print("against the bare app sending the protocol's ten static headers (what the framework itself costs).")
     print(f"{'bridge':22} {'request':13} {'req/s':>7} {'baseline':>20} {'ratio':>6} {'(headers)':>10}")
-    for fw, bridge in (("flask", "bridge_flask"), ("fastapi", "bridge_fastapi"), ("fastapi", "bridge_fastapi_async")):
+    pairs = [("flask", "bridge_flask"), ("flask", "bridge_flask_middleware")]
+    pairs += [("fastapi", "bridge_fastapi"), ("fastapi", "bridge_fastapi_async")]
+    for fw, bridge in pairs:
         bare, headers = f"bare_{fw}", f"bare_{fw}_headers"
         rows = [
             ("health-check", "GET", "bare GET"),
@@ -220,6 +227,8 @@ def main() -> None:
         if bridge == "bridge_fastapi":
             rows += [("execute", "POST def", "bare def POST"), ("preview", "POST def", "bare def POST")]
         for name, bare_request, base_name in rows:
+            if (bridge, name) not in results or (bare_request and (bare, bare_request) not in results):
+                continue
             value = results[(bridge, name)][0]
             if bare_request is None:
                 base = results[(bridge, "health-check")][0]

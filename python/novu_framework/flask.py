@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from flask import Blueprint, Flask, Response, request
 from flask.blueprints import BlueprintSetupState
@@ -34,6 +34,9 @@ from ._endpoint import Endpoint
 from .client import Client
 from .workflow import Workflow
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
+
 __all__ = ["NovuBridge", "serve"]
 
 # Every standard method reaches the bridge, which answers the ones it does not serve with a JSON 405.
@@ -41,19 +44,37 @@ _METHODS = ["GET", "POST", "OPTIONS", "PUT", "PATCH", "DELETE", "HEAD", "TRACE",
 _names = itertools.count()
 
 
-def _headers_factory(pairs: list[tuple[str, str]]) -> Callable[[], Headers]:
-    """Fresh response headers per request (after-request hooks may change them), built by copying a checked
-    template instead of validating the ten static headers again on every response."""
-    template = Headers(pairs)
-    if not isinstance(getattr(template, "_list", None), list):  # another Werkzeug layout: the public path
-        return lambda: Headers(pairs)
+class _Answer(Response):
+    """A bridge answer. Werkzeug copies and validates every header again when it sends a response; the
+    bridge's headers were validated once, when the bridge was served, so while no after-request hook added
+    or removed a header (a hook's value was validated when set) they are sent as they are."""
 
-    def copy() -> Headers:
+    _sent_as_is = 0  # how many headers the answer had when made; 0: always Werkzeug's way
+
+    def get_wsgi_headers(self, environ: WSGIEnvironment) -> Headers:
+        listed = getattr(self.headers, "_list", None)
+        if type(listed) is not list or len(listed) != self._sent_as_is:
+            return super().get_wsgi_headers(environ)
         headers = Headers.__new__(Headers)
-        headers._list = template._list.copy()
+        headers._list = listed.copy()
         return headers
 
-    return copy
+
+def _answer_factory(pairs: list[tuple[str, str]]) -> Callable[[int, bytes], Response]:
+    """Answers with fresh headers per request (after-request hooks may change them), copied from a template
+    checked once instead of validating the ten static headers again on every response."""
+    template = Headers(pairs)
+    if type(getattr(template, "_list", None)) is not list:  # another Werkzeug layout: the public path
+        return lambda status, body: Response(body, status, pairs)
+
+    def answer(status: int, body: bytes) -> Response:
+        headers = Headers.__new__(Headers)
+        headers._list = template._list.copy()
+        response = _Answer(body, status, headers)
+        response._sent_as_is = len(headers._list)
+        return response
+
+    return answer
 
 
 class NovuBridge:
@@ -71,6 +92,9 @@ class NovuBridge:
     ``wsgi_middleware=True`` (apps only) answers bridge requests in a WSGI middleware in front of Flask,
     skipping Flask's request machinery: no request context, ``before_request``/``after_request``/
     ``teardown_request`` hooks, error handlers or signals for these requests. Faster; see the docs.
+
+    The routes are added to the app (or the Blueprint) itself, under endpoint names
+    ``novu_framework_<n>``.
 
     Example::
 
@@ -113,31 +137,40 @@ class NovuBridge:
             endpoint = self._claim(app, base, "")
             app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {base: wsgi.App._of(endpoint)})  # type: ignore[method-assign]
             return
-        blueprint = Blueprint(f"novu_framework_{next(_names)}", __name__)
-        views: dict[str, Callable[..., Response]] = {}
+        rules = (base, f"{base.rstrip('/')}/<path:rest>")
+        if isinstance(app, Flask):
+            self._add_rules(app, rules, self._view(self._claim(app, base, "")))
+            return
+        views: list[Callable[..., Response]] = []
 
         def registered(state: BlueprintSetupState) -> None:
-            endpoint = self._claim(cast(Flask, state.app), base, state.url_prefix or "")
-            new_headers = _headers_factory(endpoint.headers)
-            limit = endpoint.limit
-
-            def answer(rest: str | None = None) -> Response:
-                path = "" if rest is None else f"/{rest}"
-                status, body = endpoint.answer(request.environ, path, request.stream.read(limit + 1))
-                return Response(body, status, new_headers())
-
-            views["answer"] = answer
+            views.append(self._view(self._claim(cast(Flask, state.app), base, state.url_prefix or "")))
 
         def novu_bridge(rest: str | None = None) -> Response:
-            return views["answer"](rest)
+            return views[0](rest)
 
         # Before the rules: a refused duplicate must not leave half a bridge behind.
-        blueprint.record_once(registered)
-        for rule in (base, f"{base.rstrip('/')}/<path:rest>"):
-            blueprint.add_url_rule(
-                rule, "bridge", novu_bridge, methods=_METHODS, provide_automatic_options=False, strict_slashes=False
-            )
-        app.register_blueprint(blueprint)
+        app.record_once(registered)
+        self._add_rules(app, rules, novu_bridge)
+
+    @staticmethod
+    def _view(endpoint: Endpoint) -> Callable[..., Response]:
+        respond = _answer_factory(endpoint.headers)
+        limit = endpoint.limit
+
+        def novu_bridge(rest: str | None = None) -> Response:
+            path = "" if rest is None else f"/{rest}"
+            return respond(*endpoint.answer(request.environ, path, request.stream.read(limit + 1)))
+
+        return novu_bridge
+
+    @staticmethod
+    def _add_rules(app: Flask | Blueprint, rules: tuple[str, str], view: Callable[..., Response]) -> None:
+        """The bridge's route and every path below it, on the app itself (or the Blueprint): no Blueprint of
+        its own, whose hooks Flask would look up on every request."""
+        name = f"novu_framework_{next(_names)}"
+        for rule in rules:
+            app.add_url_rule(rule, name, view, methods=_METHODS, provide_automatic_options=False, strict_slashes=False)
 
     def _claim(self, app: Flask, base: str, prefix: str) -> Endpoint:
         """The bridge for ``app``, recorded for ``novu-framework discover``; a second one on the same route

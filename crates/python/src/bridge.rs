@@ -87,7 +87,7 @@ pub struct Job {
 
 enum Work {
     Run(Box<Guarded>),
-    Trigger(TriggerCall, Served),
+    Trigger(Box<(TriggerCall, Served)>),
 }
 
 /// A workflow run for the bridge routes: whatever goes wrong in the binding itself (a bug, not user code,
@@ -139,7 +139,8 @@ impl Job {
         let work = self.work.lock().ok().and_then(|mut w| w.take());
         match work {
             Some(Work::Run(mut machine)) => drive_sync(py, machine.as_mut()),
-            Some(Work::Trigger(call, served)) => {
+            Some(Work::Trigger(work)) => {
+                let (call, served) = *work;
                 let response = py.detach(|| call.send());
                 served.answer(py, &response, &[], None)
             }
@@ -218,7 +219,7 @@ impl NativeBridge {
         match dispatch {
             Dispatch::Respond(r) => served.answer(py, &r, &self.shared, None),
             Dispatch::Trigger(call) => {
-                Ok(Py::new(py, Job { work: Mutex::new(Some(Work::Trigger(call, served))) })?.into_any())
+                Ok(Py::new(py, Job { work: Mutex::new(Some(Work::Trigger(Box::new((call, served))))) })?.into_any())
             }
             Dispatch::Run(run) => {
                 let machine = match self.machine(*run, route, served.clone()) {

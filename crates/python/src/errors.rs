@@ -164,7 +164,14 @@ fn traceback_text(py: Python<'_>, err: &PyErr) -> Option<String> {
 /// 4xx, ERROR for 5xx (with the traceback of `failure`, the exception user code raised, when there is one),
 /// with `extra` fields `action`, `workflow_id`, `step_id`, `status` and `duration_ms`. The message names
 /// the request and the error; it never holds a header (so never a signature) or the secret key.
-pub fn log_request(py: Python<'_>, method: &str, info: &RequestInfo, response: &Response, ms: f64, failure: Option<&PyErr>) {
+pub fn log_request(
+    py: Python<'_>,
+    method: &str,
+    info: &RequestInfo,
+    response: &Response,
+    ms: f64,
+    failure: Option<&PyErr>,
+) {
     let level = match response.status {
         ..400 => 10,
         400..500 => 30,
