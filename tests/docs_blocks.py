@@ -40,9 +40,11 @@ def main(path: Path) -> int:
     app = getattr(module, "app", None)
     if app is None:
         return 0
-    with (serve_asgi if is_asgi(app) else serve_wsgi)(app) as base:
-        with urllib.request.urlopen(f"{base}/api/novu", timeout=10) as answer:
-            health = json.loads(answer.read())
+    with (
+        (serve_asgi if is_asgi(app) else serve_wsgi)(app) as base,
+        urllib.request.urlopen(f"{base}/api/novu", timeout=10) as answer,
+    ):
+        health = json.loads(answer.read())
     assert health["status"] == "ok" and health["discovered"]["workflows"] >= 1, health
     print(f"served: {health}")
     return 0
