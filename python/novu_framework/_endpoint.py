@@ -60,7 +60,7 @@ class Endpoint:
 
     async def answer_async(self, meta: Mapping[str, Any], path: str, body: bytes) -> Answer:
         """Answers a request described by Django's ``META`` (or a WSGI environ) from async code."""
-        return await self.settle(self.bridge.handle_async(*_from_meta(meta, path, body)))
+        return await self.settle(self.bridge.handle(*_from_meta(meta, path, body), asynchronous=True))
 
     async def answer_scope(self, scope: Mapping[str, Any], path: str, body: bytes, threadpool: bool = True) -> Answer:
         """Answers an ASGI HTTP request."""
@@ -70,7 +70,8 @@ class Endpoint:
                 signature = value.decode("latin-1")
             elif name == b"x-novu-signature" and legacy is None:
                 legacy = value.decode("latin-1")
-        result = self.bridge.handle_async(scope["method"], path, scope["query_string"], signature, legacy, body)
+        query = scope["query_string"]
+        result = self.bridge.handle(scope["method"], path, query, signature, legacy, body, asynchronous=True)
         return await self.settle(result, threadpool)
 
     @staticmethod

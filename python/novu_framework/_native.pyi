@@ -1,7 +1,7 @@
 """Type stub of the private native module (the Rust core, built by maturin)."""
 
 from collections.abc import Awaitable, Callable, Generator, Mapping
-from typing import Any, final
+from typing import Any, Literal, final, overload
 
 __version__: str
 SDK_VERSION: str
@@ -113,6 +113,7 @@ class Bridge:
     def headers(self) -> list[tuple[str, str]]: ...
     @property
     def max_body_bytes(self) -> int: ...
+    @overload
     def handle(
         self,
         method: str,
@@ -121,8 +122,11 @@ class Bridge:
         signature: str | None,
         legacy_signature: str | None,
         body: bytes,
+        *,
+        asynchronous: Literal[False] = False,
     ) -> tuple[int, bytes]: ...
-    def handle_async(
+    @overload
+    def handle(
         self,
         method: str,
         path: str,
@@ -130,6 +134,8 @@ class Bridge:
         signature: str | None,
         legacy_signature: str | None,
         body: bytes,
+        *,
+        asynchronous: Literal[True],
     ) -> tuple[int, bytes] | Job | Awaitable[tuple[int, bytes]]: ...
 
 def define_workflow(

@@ -234,29 +234,6 @@ impl NativeBridge {
             }
         }
     }
-
-    /// The request path shared by `handle` and `handle_async`.
-    #[allow(clippy::too_many_arguments)]
-    fn serve(
-        &self,
-        py: Python<'_>,
-        method: &str,
-        path: &str,
-        query: &Bound<'_, PyAny>,
-        signature: Option<&str>,
-        legacy_signature: Option<&str>,
-        body: &[u8],
-        asynchronous: bool,
-    ) -> PyResult<Py<PyAny>> {
-        let query = query_text(query)?;
-        let served = Served::start(method, path, &query);
-        let request = Request { method, query: &query, signature, legacy_signature, body };
-        match self.dispatch(py, path, &request) {
-            (route, Ok(dispatch)) if asynchronous => self.finish_async(py, dispatch, route, served),
-            (route, Ok(dispatch)) => self.finish_sync(py, dispatch, route, served),
-            (route, Err(what)) => internal_error(py, &self.core, route, &served, &what, None),
-        }
-    }
 }
 
 #[pymethods]
@@ -326,9 +303,11 @@ impl NativeBridge {
     }
 
     /// Handles a request at `path` below the bridge's mount point (`""` or `"/"` for the bridge,
-    /// `"/workflows/<id>/execute"` for the local run, anything else a JSON 404); returns `(status, body)`.
-    /// `query` is the raw query string, as `bytes` or `str`.
-    #[pyo3(signature = (method, path, query, signature, legacy_signature, body))]
+    /// `"/workflows/<id>/execute"` for the local run, anything else a JSON 404); `query` is the raw query
+    /// string, as `bytes` or `str`. Returns `(status, body)`; with `asynchronous`, for async adapters, it
+    /// may instead return a `Job` to call on a worker thread (sync user code, blocking HTTP) or an
+    /// awaitable (an async workflow, run on the caller's event loop).
+    #[pyo3(signature = (method, path, query, signature, legacy_signature, body, *, asynchronous=false))]
     #[allow(clippy::too_many_arguments)]
     fn handle(
         &self,
@@ -339,24 +318,15 @@ impl NativeBridge {
         signature: Option<&str>,
         legacy_signature: Option<&str>,
         body: &[u8],
+        asynchronous: bool,
     ) -> PyResult<Py<PyAny>> {
-        self.serve(py, method, path, query, signature, legacy_signature, body, false)
-    }
-
-    /// Like `handle`, for async adapters: returns `(status, body)`, a `Job` to call on a worker thread, or
-    /// an awaitable.
-    #[pyo3(signature = (method, path, query, signature, legacy_signature, body))]
-    #[allow(clippy::too_many_arguments)]
-    fn handle_async(
-        &self,
-        py: Python<'_>,
-        method: &str,
-        path: &str,
-        query: &Bound<'_, PyAny>,
-        signature: Option<&str>,
-        legacy_signature: Option<&str>,
-        body: &[u8],
-    ) -> PyResult<Py<PyAny>> {
-        self.serve(py, method, path, query, signature, legacy_signature, body, true)
+        let query = query_text(query)?;
+        let served = Served::start(method, path, &query);
+        let request = Request { method, query: &query, signature, legacy_signature, body };
+        match self.dispatch(py, path, &request) {
+            (route, Ok(dispatch)) if asynchronous => self.finish_async(py, dispatch, route, served),
+            (route, Ok(dispatch)) => self.finish_sync(py, dispatch, route, served),
+            (route, Err(what)) => internal_error(py, &self.core, route, &served, &what, None),
+        }
     }
 }
