@@ -30,9 +30,6 @@ pub struct RunState {
     /// ending with one would otherwise look like a run whose step does not exist.
     unawaited: Mutex<Vec<(u64, String)>>,
     tickets: AtomicU64,
-    /// The first exception user code raised in a step, for the request's log record (the workflow
-    /// function may catch the step's error, but the run has failed all the same).
-    failure: Mutex<Option<PyErr>>,
 }
 
 fn poisoned<T>(_: T) -> PyErr {
@@ -41,12 +38,7 @@ fn poisoned<T>(_: T) -> PyErr {
 
 impl RunState {
     pub fn new(run: Run) -> SharedRun {
-        Arc::new(RunState {
-            run: Mutex::new(run),
-            unawaited: Mutex::new(Vec::new()),
-            tickets: AtomicU64::new(0),
-            failure: Mutex::new(None),
-        })
+        Arc::new(RunState { run: Mutex::new(run), unawaited: Mutex::new(Vec::new()), tickets: AtomicU64::new(0) })
     }
 
     /// Locks the run from a thread attached to Python: waiting happens with the GIL released, so a thread
@@ -72,17 +64,6 @@ impl RunState {
         if let Ok(mut list) = self.unawaited.lock() {
             list.retain(|(t, _)| *t != ticket);
         }
-    }
-
-    fn record_failure(&self, py: Python<'_>, err: &PyErr) {
-        if let Ok(mut failure) = self.failure.lock() {
-            failure.get_or_insert_with(|| err.clone_ref(py));
-        }
-    }
-
-    /// The first exception a step's user code raised, if any.
-    pub fn take_failure(&self) -> Option<PyErr> {
-        self.failure.lock().ok().and_then(|mut f| f.take())
     }
 
     /// The first async step call of this run that was never awaited.
@@ -425,7 +406,6 @@ impl StepMachine {
         if propagates(py, &err) {
             return self.interrupted(py, err);
         }
-        self.run.record_failure(py, &err);
         let cause = user_error(py, &err, self.expose_stack);
         let e = self.run.with(py, |run| match phase {
             Phase::Skip => run.skip(Err(cause)).err(),
@@ -503,20 +483,25 @@ impl StepMachine {
     }
 
     fn after_provider(&mut self, py: Python<'_>, index: usize, result: PyResult<Py<PyAny>>) -> PyResult<Poll> {
-        let output = match result.and_then(|v| from_py(v.bind(py))) {
-            Ok(v) => Ok(v),
+        let (output, raised) = match result.and_then(|v| from_py(v.bind(py))) {
+            Ok(v) => (Ok(v), None),
             Err(e) if propagates(py, &e) => return self.interrupted(py, e),
-            Err(e) => {
-                self.run.record_failure(py, &e);
-                Err(user_error(py, &e, self.expose_stack))
-            }
+            Err(e) => (Err(user_error(py, &e, self.expose_stack)), Some(e)),
         };
         let id = self.provider_id.as_str();
         let next = self.run.with(py, |run| {
             run.provider_resolved(id, output)?;
             next_after(run, index + 1)
         })?;
-        self.proceed(py, next)
+        // The provider's own exception stays the cause of the step's error (and in the request's log).
+        self.proceed(py, next).inspect_err(|err| {
+            if let Some(raised) = raised
+                && err.get_type(py).is_subclass_of::<pyo3::exceptions::PyException>().unwrap_or(false)
+                && err.cause(py).is_none()
+            {
+                err.set_cause(py, Some(raised));
+            }
+        })
     }
 }
 

@@ -260,8 +260,7 @@ impl WorkflowMachine {
                 "step `{id}` was called without `await`; an async workflow must await every step call"
             )));
         }
-        let failure = raised.or_else(|| self.run.take_failure());
-        Ok(Poll::Ready(finisher(py, &mut run, returned, failure)))
+        Ok(Poll::Ready(finisher(py, &mut run, returned, raised)))
     }
 }
 
