@@ -1,20 +1,18 @@
 #!/usr/bin/env bash
-# Builds everything and runs every test and check: Rust (fmt, clippy, unit tests), the Python package
-# (ruff, mypy --strict) and the Python tests, including the conformance corpus on Flask and FastAPI.
+# Builds everything and runs every test and check: the static checks (scripts/lint.sh; NOVU_SKIP_LINT=1
+# leaves them to a separate job), the Rust tests, the wheel (built once by scripts/build-wheels.sh, then
+# installed) and the Python tests, including the conformance corpus on Flask and FastAPI, the README's and
+# the docs' examples, and the wheel on every CPython 3.10-3.13 of the machine.
 source "$(dirname "$0")/_env.sh"
 
-echo "== cargo fmt"
-cargo fmt --all -- --check
-echo "== cargo clippy"
-cargo clippy --workspace --all-targets --all-features -- -D warnings
-echo "== cargo test"
+if [ "${NOVU_SKIP_LINT:-0}" != 1 ]; then
+  bash scripts/lint.sh
+elif [ ! -d target/debug ]; then
+  echo "== first run: compiling the Rust workspace takes a few minutes"
+fi
+echo "== rust: cargo test"
 cargo test --workspace --all-features -q
-echo "== build and install the Python package (release)"
-pip install -q --force-reinstall --no-deps .
-echo "== ruff"
-ruff check python tests examples
-ruff format --check python tests examples
-echo "== mypy --strict"
-mypy --strict python/novu_framework
-echo "== pytest"
+bash scripts/build-wheels.sh
+install_built_wheel
+echo "== python: pytest"
 python -m pytest -q -p no:cacheprovider

@@ -1,6 +1,7 @@
 """Runs one Python code block of the docs in this (child) process: imports it as a module; a module with
 `test_` functions runs under pytest; a module defining `app` is served on loopback (WSGI with Werkzeug,
-ASGI with uvicorn) and must answer the bridge's health check at /api/novu.
+ASGI with uvicorn) and must answer the bridge's health check at /api/novu (test_docs_test_blocks.py uses it
+for blocks of tests).
 
     python tests/docs_blocks.py BLOCK.py
 """

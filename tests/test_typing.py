@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
 
 from mypy import api
 
@@ -54,3 +55,38 @@ def test_mistakes_in_step_calls_are_reported(tmp_path: Path) -> None:
     assert 'variable has type "int"' in out
     assert 'Maybe you forgot to use "await"?' in out
     assert 'Unexpected keyword argument "providers"' in out
+
+
+FORGOTTEN_AWAIT = """
+from typing import Any
+from novu_framework import AsyncStep, workflow
+
+@workflow("forgetful")
+async def forgetful(payload: dict[str, Any], step: AsyncStep) -> None:
+    step.in_app("inbox", {"body": "hi"})
+    await step.email("mail", {"subject": "s", "body": "b"})
+"""
+
+
+def test_a_step_call_never_awaited_is_an_error_under_plain_strict(tmp_path: Path) -> None:
+    out, status = check(tmp_path, FORGOTTEN_AWAIT)
+    assert status == 1, out
+    assert "user_code.py:7: error:" in out, out
+    assert "[unused-coroutine]" in out, out
+    assert out.count("error:") == 1, out
+
+
+def test_the_async_step_result_is_a_coroutine_at_run_time() -> None:
+    import collections.abc
+
+    from novu_framework import workflow
+
+    seen: list[bool] = []
+
+    @workflow("coroutine-check")
+    async def check_types(payload: Any, step: Any) -> None:
+        call = step.in_app("inbox", {"body": "hi"})
+        seen.append(isinstance(call, collections.abc.Coroutine))
+        await call
+
+    assert seen == [True]

@@ -1,8 +1,8 @@
 """novu-framework: code-first Novu notification workflows for Python, served from Flask, FastAPI, Django or any
 ASGI or WSGI server.
 
-Example::
-
+Example:
+    ```python
     from flask import Flask
     from novu_framework import workflow
     from novu_framework.flask import serve
@@ -13,6 +13,7 @@ Example::
 
     app = Flask(__name__)
     serve(app, route="/api/novu", workflows=[welcome])
+    ```
 """
 
 from ._native import SDK_VERSION as __version__

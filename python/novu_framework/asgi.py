@@ -1,13 +1,14 @@
 """Serve workflows from any ASGI server or framework: uvicorn, hypercorn, Starlette, Litestar, Quart, or
 Django under ASGI.
 
-Example::
-
+Example:
+    ```python
     from starlette.applications import Starlette
     from starlette.routing import Mount
     from novu_framework.asgi import App
 
     app = Starlette(routes=[Mount("/api/novu", App([welcome]))])
+    ```
 """
 
 from __future__ import annotations

@@ -25,6 +25,8 @@ class Client:
     Every argument falls back to the environment, read when the client is created:
 
     - ``secret_key``: ``NOVU_SECRET_KEY``, then ``NOVU_API_KEY``.
+    - ``secret_key_fallback``: ``NOVU_SECRET_KEY_FALLBACK``. While keys are rotated, inbound signatures made
+      with either key are accepted; calls to the Novu API always use ``secret_key``.
     - ``strict_authentication``: on unless turned off, here or with
       ``NOVU_STRICT_AUTHENTICATION_ENABLED=false`` (any letter case; a string given here is read the same
       way). When on, every request except the health check must carry a valid ``novu-signature``.
@@ -38,10 +40,11 @@ class Client:
     ``liquid_limits`` bounds the rendering of controls per request: ``max_iterations`` (loop iterations,
     1,000,000), ``max_string_bytes`` and ``max_output_bytes`` (4 MiB each), ``max_work_bytes`` (64 MiB).
 
-    Example::
-
+    Example:
+        ```python
         from novu_framework import Client
         client = Client(secret_key="nv-...", api_url="https://eu.api.novu.co")
+        ```
     """
 
     def __init__(
@@ -55,9 +58,13 @@ class Client:
         retry_backoff: float = 0.25,
         max_body_bytes: int | None = None,
         liquid_limits: Mapping[str, int] | None = None,
+        secret_key_fallback: str | None = None,
     ) -> None:
-        secret, strict, url = _native.resolve_client(secret_key, strict_authentication, api_url)
+        secret, strict, url, fallback = _native.resolve_client(
+            secret_key, strict_authentication, api_url, secret_key_fallback
+        )
         self.secret_key: str = secret
+        self.secret_key_fallback: str = fallback
         self.strict_authentication: bool = strict
         self.api_url: str = url
         if not math.isfinite(api_timeout) or api_timeout <= 0:
@@ -79,8 +86,10 @@ class Client:
 
     def __repr__(self) -> str:
         key = "set" if self.secret_key else "unset"
+        fallback = ", secret_key_fallback=<set>" if self.secret_key_fallback else ""
         return (
-            f"Client(secret_key=<{key}>, strict_authentication={self.strict_authentication}, api_url={self.api_url!r})"
+            f"Client(secret_key=<{key}>{fallback}, strict_authentication={self.strict_authentication}, "
+            f"api_url={self.api_url!r})"
         )
 
     def _require_secret_key(self) -> str:
@@ -93,12 +102,14 @@ class Client:
     @classmethod
     def _from_settings(cls, setting: Callable[[str], Any]) -> Client:
         """A client from a framework's settings (Flask's ``app.config``, Django's ``settings``), each
-        falling back to the environment: ``NOVU_SECRET_KEY``, ``NOVU_STRICT_AUTHENTICATION_ENABLED`` (a bool,
-        or text read as the environment variable is) and ``NOVU_API_URL``."""
+        falling back to the environment: ``NOVU_SECRET_KEY``, ``NOVU_SECRET_KEY_FALLBACK``,
+        ``NOVU_STRICT_AUTHENTICATION_ENABLED`` (a bool, or text read as the environment variable is) and
+        ``NOVU_API_URL``."""
         return cls(
             setting("NOVU_SECRET_KEY") or None,
             setting("NOVU_STRICT_AUTHENTICATION_ENABLED"),
             setting("NOVU_API_URL") or None,
+            secret_key_fallback=setting("NOVU_SECRET_KEY_FALLBACK") or None,
         )
 
     def _bridge(self, workflows: Iterable[Workflow], server_name: str) -> _native.Bridge:
@@ -118,4 +129,5 @@ class Client:
             max_body_bytes=self.max_body_bytes,
             api_timeout=self.api_timeout,
             liquid_limits=self.liquid_limits,
+            secret_key_fallback=self.secret_key_fallback,
         )

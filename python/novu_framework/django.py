@@ -1,13 +1,14 @@
 """Serve workflows from a Django project.
 
-Example (``urls.py``)::
-
+Example (``urls.py``):
+    ```python
     from django.urls import include, path
     from novu_framework.django import novu_urls
 
     urlpatterns = [
         path("api/novu", include(novu_urls(workflows=[welcome]))),
     ]
+    ```
 
 The bridge answers at ``/api/novu`` and runs workflows locally at ``/api/novu/workflows/<id>/execute``;
 its views are exempt from CSRF checks (Novu signs its requests instead). Under WSGI (``runserver``,

@@ -2,16 +2,17 @@
 
 Every error the bridge answers over HTTP has a code (``ExecutionStateControlInvalidError``, ...) that
 Novu Cloud and the dashboard match on; the same errors surface in Python as subclasses of
-:class:`NovuError` carrying ``code``, ``status``, ``message`` and ``data``.
+[`NovuError`][novu_framework.errors.NovuError] carrying ``code``, ``status``, ``message`` and ``data``.
 
-Example::
-
+Example:
+    ```python
     from novu_framework.errors import WorkflowPayloadInvalidError
 
     try:
         order_shipped.run("subscriber-1", {"order_id": 5})
     except WorkflowPayloadInvalidError as e:
         print(e.status, e.data)  # 400 [{'path': '/order_id', 'message': 'must be string'}]
+    ```
 """
 
 from __future__ import annotations
@@ -295,12 +296,13 @@ class NovuApiError(Exception):
         response: the API's JSON answer, when there was one.
         url: the URL that was called.
 
-    Example::
-
+    Example:
+        ```python
         try:
             welcome.trigger("subscriber-1", {"name": "Ada"})
         except NovuApiError as e:
             print(e.status, e.message, e.transaction_id)
+        ```
     """
 
     def __init__(

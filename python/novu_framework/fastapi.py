@@ -1,12 +1,13 @@
 """Serve workflows from a FastAPI app.
 
-Example::
-
+Example:
+    ```python
     from fastapi import FastAPI
     from novu_framework.fastapi import serve
 
     app = FastAPI()
     serve(app, route="/api/novu", workflows=[welcome])
+    ```
 """
 
 from __future__ import annotations

@@ -1,21 +1,23 @@
 """Serve workflows from a Flask app, an app factory or a Blueprint.
 
-Example::
-
+Example:
+    ```python
     from flask import Flask
     from novu_framework.flask import serve
 
     app = Flask(__name__)
     serve(app, route="/api/novu", workflows=[welcome])
+    ```
 
-With an app factory::
-
+With an app factory:
+    ```python
     novu = NovuBridge(workflows=[welcome])
 
     def create_app():
         app = Flask(__name__)
         novu.init_app(app)
         return app
+    ```
 """
 
 from __future__ import annotations
@@ -96,14 +98,15 @@ class NovuBridge:
     The routes are added to the app (or the Blueprint) itself, under endpoint names
     ``novu_framework_<n>``.
 
-    Example::
-
+    Example:
+        ```python
         novu = NovuBridge(workflows=[welcome])
 
         def create_app() -> Flask:
             app = Flask(__name__)
             novu.init_app(app)
             return app
+        ```
     """
 
     def __init__(

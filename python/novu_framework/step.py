@@ -1,24 +1,25 @@
 """The types of the ``step`` object a workflow function receives, for annotations.
 
-Example::
-
+Example:
+    ```python
     from novu_framework import workflow
     from novu_framework.step import Step
 
     @workflow("welcome")
     def welcome(payload: dict, step: Step) -> None:
         step.email("welcome-email", {"subject": "Welcome!", "body": "<p>Hi</p>"})
+    ```
 
-An ``async def`` workflow receives an :class:`AsyncStep`, whose calls are awaited. Each method takes the
-step id, the resolver (a dict of outputs, or a callable of the controls returning one, sync or async) and
-keyword options; camelCase spellings of the options (``controlSchema``, ``disableOutputSanitization``,
-``outputSchema``) are accepted too. A step call returns the step's result: ``{}`` for message steps, the
-digested events for a digest, ``{"seen", "read", ...}`` for an in-app step.
+An ``async def`` workflow receives an [`AsyncStep`][novu_framework.step.AsyncStep], whose calls are awaited.
+Each method takes the step id, the resolver (a dict of outputs, or a callable of the controls returning one,
+sync or async) and keyword options; camelCase spellings of the options (``controlSchema``,
+``disableOutputSanitization``, ``outputSchema``) are accepted too. A step call returns the step's result:
+``{}`` for message steps, the digested events for a digest, ``{"seen", "read", ...}`` for an in-app step.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any, Protocol, TypeVar
 
 __all__ = [
@@ -148,5 +149,8 @@ class Steps(Protocol[R_co]):
 Step = Steps[dict[str, Any]]
 """The ``step`` of a ``def`` workflow: each call runs (or replays) the step and returns its result."""
 
-AsyncStep = Steps[Awaitable[dict[str, Any]]]
-"""The ``step`` of an ``async def`` workflow: the same methods, awaited."""
+AsyncStep = Steps[Coroutine[Any, Any, dict[str, Any]]]
+"""The ``step`` of an ``async def`` workflow: the same methods, awaited.
+
+Each call returns a coroutine (the native future is one: it has ``send``, ``throw`` and ``close``), so
+``mypy --strict`` reports a step call that is never awaited (its default ``unused-coroutine`` check)."""

@@ -2,13 +2,14 @@
 request path as a bridge request (strict authentication off, no secret key needed). Works with any test
 runner; pytest is not needed to import it.
 
-Example::
-
+Example:
+    ```python
     from novu_framework.testing import execute
 
     def test_welcome_email():
         result = execute(welcome, "welcome-email", payload={"name": "Ada"})
         assert result.outputs["subject"] == "Welcome, Ada"
+    ```
 """
 
 from __future__ import annotations
@@ -101,10 +102,11 @@ def execute(
             ``ExecutionStateOutputInvalidError``; ``str(error)`` names the first invalid field
             (``... At /name: must be string``).
 
-    Example::
-
+    Example:
+        ```python
         result = execute(welcome, "welcome-email", payload={"name": "Ada"})
         assert result.outputs["subject"] == "Welcome, Ada"
+        ```
     """
     return _call("execute", workflow, step_id, _event(payload, controls, state, subscriber, context))
 
@@ -132,10 +134,11 @@ def sign(body: str | bytes | Any | None, secret_key: str, *, timestamp_ms: int |
     request will be: pass the same bytes you send when in doubt), or ``None`` for a GET request, which Novu
     signs over ``{}``. ``timestamp_ms`` defaults to now; the bridge accepts signatures up to 5 minutes off.
 
-    Example::
-
+    Example:
+        ```python
         body = b'{"payload": {}}'
         headers = {"novu-signature": sign(body, "my-secret-key")}
+        ```
     """
     if body is None:
         raw = b"{}"

@@ -21,10 +21,11 @@ class TriggerResult:
         data: the API's JSON answer, e.g. ``{"data": {"acknowledged": True, "status": "processed", ...}}``.
         status: the API's HTTP status.
 
-    Example::
-
+    Example:
+        ```python
         result = welcome.trigger("subscriber-1", {"name": "Ada"})
         result.cancel()  # DELETE /v1/events/trigger/<transaction_id>
+        ```
     """
 
     def __init__(self, transaction_id: str, data: Any, status: int, client: Client) -> None:
@@ -50,7 +51,8 @@ class TriggerResult:
         )
 
     async def cancel_async(self) -> Any:
-        """The awaitable twin of :meth:`cancel` (the HTTP call runs on a worker thread)."""
+        """The awaitable twin of [`cancel`][novu_framework.TriggerResult.cancel] (the HTTP call runs on a worker
+        thread)."""
         return await asyncio.to_thread(self.cancel)
 
     def __repr__(self) -> str:

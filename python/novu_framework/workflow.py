@@ -1,4 +1,4 @@
-"""Defining workflows: the ``@workflow`` decorator and the :class:`Workflow` it returns."""
+"""Defining workflows: the ``@workflow`` decorator and the [`Workflow`][novu_framework.Workflow] it returns."""
 
 from __future__ import annotations
 
@@ -87,10 +87,10 @@ def _accepted_kwargs(func: Callable[..., Any], workflow_id: str) -> list[str]:
 
 
 class Workflow:
-    """A notification workflow, made by :func:`workflow`.
+    """A notification workflow, made by [`workflow`][novu_framework.workflow].
 
     Serve it with ``novu_framework.flask.serve`` or ``novu_framework.fastapi.serve``; run it locally
-    with :meth:`run`.
+    with [`run`][novu_framework.Workflow.run].
     """
 
     def __init__(self, func: Callable[..., Any], handle: _native.WorkflowHandle) -> None:
@@ -128,10 +128,11 @@ class Workflow:
         defaults (or ``controls[step_id]``), rendered with Liquid; ``skip`` is honoured; outputs are
         validated and sanitised; delays and digests are not waited for.
 
-        Example::
-
+        Example:
+            ```python
             result = welcome.run("subscriber-1", {"name": "Ada"})
             result["step_results"]["welcome-email"]["subject"]
+            ```
 
         Returns:
             ``{"workflow_id", "status": "completed", "step_results": {step_id: outputs}, "payload"}``.
@@ -150,7 +151,7 @@ class Workflow:
         *,
         controls: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> dict[str, Any]:
-        """The awaitable twin of :meth:`run`, for async code and ``async def`` workflows."""
+        """The awaitable twin of [`run`][novu_framework.Workflow.run], for async code and ``async def`` workflows."""
         result: dict[str, Any] = await self._handle.run_local_async(to, payload, controls)
         return result
 
@@ -173,10 +174,11 @@ class Workflow:
         raises without sending anything. A transaction id is generated when none is given and reused by
         retries, so Novu cannot deliver twice.
 
-        Example::
-
+        Example:
+            ```python
             result = welcome.trigger("subscriber-1", {"name": "Ada"})
             print(result.transaction_id, result.data)
+            ```
 
         Args:
             to: a subscriber id, a subscriber dict (``{"subscriberId": ..., "email": ...}``), a topic
@@ -221,7 +223,8 @@ class Workflow:
         bridge_url: str | None = None,
         client: Client | None = None,
     ) -> TriggerResult:
-        """The awaitable twin of :meth:`trigger` (the HTTP call runs on a worker thread)."""
+        """The awaitable twin of [`trigger`][novu_framework.Workflow.trigger] (the HTTP call runs on a worker
+        thread)."""
         return await asyncio.to_thread(
             self.trigger,
             to,
@@ -270,8 +273,8 @@ def workflow(
         name, description, tags, severity, preferences: shown and used by Novu.
         control_schema, env_schema: workflow-level schemas shown in discover.
 
-    Example::
-
+    Example:
+        ```python
         from pydantic import BaseModel
         from novu_framework import workflow
 
@@ -282,6 +285,7 @@ def workflow(
         def welcome(payload: Welcome, step):
             step.in_app("inbox", lambda controls: {"body": f"Hi {payload.name}"})
             step.email("email", {"subject": "Welcome", "body": f"<p>Hi {payload.name}</p>"})
+        ```
     """
 
     def decorate(func: Callable[..., Any]) -> Workflow:

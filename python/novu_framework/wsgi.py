@@ -1,13 +1,14 @@
 """Serve workflows from any WSGI server or framework: gunicorn, uWSGI, Werkzeug, Falcon, Bottle, or mounted
 beside a Flask app.
 
-Example::
-
+Example:
+    ```python
     from werkzeug.middleware.dispatcher import DispatcherMiddleware
     from novu_framework.wsgi import App
 
     novu = App([welcome])                                    # serves the bridge at its mount point
     app = DispatcherMiddleware(flask_app, {"/api/novu": novu})   # here: /api/novu
+    ```
 """
 
 from __future__ import annotations

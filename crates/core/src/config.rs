@@ -8,6 +8,9 @@ use crate::novu_api::DEFAULT_API_URL;
 pub struct ClientSettings {
     /// Empty when none is configured.
     pub secret_key: String,
+    /// A second key accepted on inbound signatures while keys are rotated (empty when none); outbound calls
+    /// always use `secret_key`.
+    pub secret_key_fallback: String,
     pub strict_authentication: bool,
     pub api_url: String,
 }
@@ -22,15 +25,17 @@ impl std::fmt::Debug for ClientSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientSettings")
             .field("secret_key", &redacted(&self.secret_key))
+            .field("secret_key_fallback", &redacted(&self.secret_key_fallback))
             .field("strict_authentication", &self.strict_authentication)
             .field("api_url", &self.api_url)
             .finish()
     }
 }
 
-/// Explicit values win; otherwise `NOVU_SECRET_KEY` then `NOVU_API_KEY`, `NOVU_STRICT_AUTHENTICATION_ENABLED`
-/// (`false` in any letter case turns strict authentication off, anything else leaves it on) and
-/// `NOVU_API_URL`, then `https://api.novu.co`.
+/// Explicit values win; otherwise `NOVU_SECRET_KEY` then `NOVU_API_KEY`, `NOVU_SECRET_KEY_FALLBACK`,
+/// `NOVU_STRICT_AUTHENTICATION_ENABLED` (`false` in any letter case turns strict authentication off, anything
+/// else leaves it on) and `NOVU_API_URL`, then `https://api.novu.co`. An explicit fallback key is set with
+/// [`ClientSettings::with_secret_key_fallback`].
 pub fn resolve(
     secret_key: Option<String>,
     strict_authentication: Option<bool>,
@@ -63,7 +68,19 @@ pub fn resolve_with(
         .unwrap_or_else(|| DEFAULT_API_URL.to_string())
         .trim_end_matches('/')
         .to_string();
-    ClientSettings { secret_key, strict_authentication, api_url }
+    let secret_key_fallback = non_empty("NOVU_SECRET_KEY_FALLBACK").unwrap_or_default();
+    ClientSettings { secret_key, secret_key_fallback, strict_authentication, api_url }
+}
+
+impl ClientSettings {
+    /// An explicit fallback key wins over `NOVU_SECRET_KEY_FALLBACK`; `None` (or empty) keeps what the
+    /// environment gave.
+    pub fn with_secret_key_fallback(mut self, fallback: Option<String>) -> ClientSettings {
+        if let Some(key) = fallback.filter(|k| !k.is_empty()) {
+            self.secret_key_fallback = key;
+        }
+        self
+    }
 }
 
 #[cfg(test)]
@@ -104,10 +121,25 @@ mod tests {
         let s = resolve_with(Some("given".into()), None, None, env(&[("NOVU_SECRET_KEY", "secret")]));
         assert_eq!(s.secret_key, "given");
         assert_eq!(resolve_with(None, None, None, env(&[])).api_url, "https://api.novu.co");
+        let s = resolve_with(None, None, None, env(&[("NOVU_SECRET_KEY_FALLBACK", "old")]));
+        assert_eq!((s.secret_key.as_str(), s.secret_key_fallback.as_str()), ("", "old"));
+        assert_eq!(s.clone().with_secret_key_fallback(None).secret_key_fallback, "old");
+        assert_eq!(s.clone().with_secret_key_fallback(Some(String::new())).secret_key_fallback, "old");
+        assert_eq!(s.with_secret_key_fallback(Some("given".into())).secret_key_fallback, "given");
+        assert_eq!(resolve_with(None, None, None, env(&[("NOVU_SECRET_KEY_FALLBACK", "")])).secret_key_fallback, "");
         assert_eq!(resolve_with(None, None, None, env(&[("NOVU_API_URL", "http://x/")])).api_url, "http://x");
         assert_eq!(
             resolve_with(None, None, Some("http://y".into()), env(&[("NOVU_API_URL", "http://x")])).api_url,
             "http://y"
         );
+    }
+
+    #[test]
+    fn debug_output_never_shows_either_key() {
+        let s = resolve_with(Some("primary-key-1".into()), None, None, env(&[]))
+            .with_secret_key_fallback(Some("fallback-key-2".into()));
+        let text = format!("{s:?}");
+        assert!(!text.contains("primary-key-1") && !text.contains("fallback-key-2"), "{text}");
+        assert!(text.contains("secret_key_fallback: \"<redacted>\""), "{text}");
     }
 }

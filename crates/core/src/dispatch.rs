@@ -32,8 +32,10 @@ const POST_ACTIONS: [&str; 4] = ["trigger", "execute", "preview", "agent-event"]
 /// How a bridge is configured.
 #[derive(Clone)]
 pub struct BridgeConfig {
-    /// Empty when none is configured.
+    /// Empty when none is configured. Verifies inbound signatures and authenticates outbound calls.
     pub secret_key: String,
+    /// Also accepted on inbound signatures, while keys are rotated; empty when none.
+    pub secret_key_fallback: String,
     pub strict_authentication: bool,
     pub api_url: String,
     /// `novu-framework-server` header value: the adapter's name (`flask`, `fastapi`, `axum`).
@@ -48,6 +50,7 @@ impl std::fmt::Debug for BridgeConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BridgeConfig")
             .field("secret_key", &crate::config::redacted(&self.secret_key))
+            .field("secret_key_fallback", &crate::config::redacted(&self.secret_key_fallback))
             .field("strict_authentication", &self.strict_authentication)
             .field("api_url", &self.api_url)
             .field("server_name", &self.server_name)
@@ -62,6 +65,7 @@ impl Default for BridgeConfig {
     fn default() -> Self {
         BridgeConfig {
             secret_key: String::new(),
+            secret_key_fallback: String::new(),
             strict_authentication: true,
             api_url: DEFAULT_API_URL.into(),
             server_name: "rust".into(),
@@ -331,7 +335,7 @@ impl Bridge {
             ("novu-framework-server", config.server_name.clone()),
             ("user-agent", format!("novu-framework:v{SDK_VERSION}")),
         ];
-        let signer = Signer::new(&config.secret_key);
+        let signer = Signer::with_fallback(&config.secret_key, &config.secret_key_fallback);
         Ok(Bridge { workflows, index, config, signer, discover, health, headers })
     }
 
@@ -860,5 +864,59 @@ mod tests {
         assert_eq!(Query::parse("").action, None);
         assert_eq!(Query::parse("action=%zz%").action.as_deref(), Some("%zz%"));
         assert_eq!(Query::parse("action=%E2%9C%93").action.as_deref(), Some("✓"));
+    }
+
+    #[test]
+    fn rotation_accepts_both_keys_inbound_and_calls_out_with_the_primary() {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let api_url = format!("http://{}", listener.local_addr().unwrap());
+        let config = BridgeConfig {
+            secret_key: "primary-key-1".into(),
+            secret_key_fallback: "fallback-key-2".into(),
+            api_url,
+            ..BridgeConfig::default()
+        };
+        assert!(!format!("{config:?}").contains("-key-"), "{config:?}");
+        let bridge = Bridge::new(Vec::new(), config).unwrap();
+        assert!(!format!("{bridge:?}").contains("-key-"));
+        let now = 1_700_000_000_000.0;
+        let answer = |key: &str, method: &'static str, query: &'static str, body: &'static [u8]| {
+            let payload: &[u8] = if method == "POST" { body } else { b"{}" };
+            let header = Signer::new(key).header(now as i64, payload).unwrap();
+            let request = Request { method, query, signature: Some(&header), body, ..Request::default() };
+            bridge.dispatch_at(&request, now)
+        };
+        for key in ["primary-key-1", "fallback-key-2"] {
+            let Dispatch::Respond(r) = answer(key, "GET", "action=discover", b"") else { panic!() };
+            assert_eq!(r.status, 200, "{key}");
+        }
+        let Dispatch::Respond(r) = answer("third-key-3", "GET", "action=discover", b"") else { panic!() };
+        let text = String::from_utf8_lossy(r.body.as_bytes()).to_string();
+        assert_eq!(r.status, 401, "{text}");
+        assert!(text.contains("SignatureMismatchError") && !text.contains("-key-"), "{text}");
+
+        let body = br#"{"workflowId":"w","to":"s1","payload":{}}"#;
+        let Dispatch::Trigger(call) = answer("fallback-key-2", "POST", "action=trigger", body) else { panic!() };
+        assert!(!format!("{call:?}").contains("-key-"), "{call:?}");
+        let server = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = stream.read(&mut buf).unwrap();
+                assert!(n > 0);
+                seen.extend_from_slice(&buf[..n]);
+            }
+            let reply = r#"{"data":{"acknowledged":true}}"#;
+            let head = format!("HTTP/1.1 201 Created\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", reply.len());
+            stream.write_all(head.as_bytes()).unwrap();
+            stream.write_all(reply.as_bytes()).unwrap();
+            String::from_utf8_lossy(&seen).to_ascii_lowercase()
+        });
+        assert_eq!(call.send().status, 200);
+        let head = server.join().unwrap();
+        assert!(head.contains("authorization: apikey primary-key-1\r\n"), "{head}");
+        assert!(!head.contains("fallback-key-2"), "{head}");
     }
 }

@@ -13,16 +13,22 @@ use crate::json;
 /// Accepted distance between the signature's timestamp and now, in both directions.
 pub const TOLERANCE_MS: f64 = 300_000.0;
 
-/// A secret key, keyed once so that each verification only hashes the message.
+/// The secret keys, keyed once so that each verification only hashes the message. The primary key signs;
+/// during a key rotation a fallback key is accepted on verification too.
 #[derive(Clone)]
 pub struct Signer {
-    keyed: Option<Hmac<Sha256>>,
+    /// The primary key first; empty when no key is configured.
+    keys: Vec<Hmac<Sha256>>,
 }
 
 impl std::fmt::Debug for Signer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never print key material.
-        f.write_str(if self.keyed.is_some() { "Signer(<key>)" } else { "Signer(<no key>)" })
+        match self.keys.len() {
+            0 => f.write_str("Signer(<no key>)"),
+            1 => f.write_str("Signer(<key>)"),
+            _ => f.write_str("Signer(<key>, <fallback key>)"),
+        }
     }
 }
 
@@ -39,19 +45,29 @@ pub enum SignedBody<'a> {
 impl Signer {
     /// An empty key means "no key configured" (verification then fails with `SigningKeyNotFoundError`).
     pub fn new(secret: &str) -> Signer {
-        let keyed = (!secret.is_empty()).then(|| {
-            <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length")
-        });
-        Signer { keyed }
+        Signer::with_fallback(secret, "")
     }
 
-    /// Lower-case hex HMAC of `<t>.<payload>`.
+    /// Signs with `primary` and verifies with `primary` or `fallback`, so that signatures made with either
+    /// key are accepted while the platform switches keys. An empty `fallback` is none; without a primary the
+    /// fallback is ignored (no key is configured).
+    pub fn with_fallback(primary: &str, fallback: &str) -> Signer {
+        let keyed = |secret: &str| {
+            <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length")
+        };
+        let mut keys = Vec::new();
+        if !primary.is_empty() {
+            keys.push(keyed(primary));
+            if !fallback.is_empty() && fallback != primary {
+                keys.push(keyed(fallback));
+            }
+        }
+        Signer { keys }
+    }
+
+    /// Lower-case hex HMAC of `<t>.<payload>` with the primary key.
     pub fn hex(&self, t: &str, payload: &[u8]) -> Option<String> {
-        let mut mac = self.keyed.clone()?;
-        mac.update(t.as_bytes());
-        mac.update(b".");
-        mac.update(payload);
-        Some(to_hex(&mac.finalize().into_bytes()))
+        self.keys.first().map(|key| hmac_hex(key, t, payload))
     }
 
     /// A header value for `payload` signed at `t_ms`, as the Novu platform builds it.
@@ -66,7 +82,7 @@ impl Signer {
         if header.is_empty() {
             return Err(signature_error(ErrorCode::SignatureNotFoundError));
         }
-        if self.keyed.is_none() {
+        if self.keys.is_empty() {
             return Err(signature_error(ErrorCode::SigningKeyNotFoundError));
         }
         let parts = parse_header(header);
@@ -81,7 +97,7 @@ impl Signer {
         }
         let t_signed = json::f64_text(t);
         let matches = |payload: &[u8]| {
-            self.hex(&t_signed, payload).is_some_and(|hex| constant_time_eq(hex.as_bytes(), v1.as_bytes()))
+            self.keys.iter().any(|key| constant_time_eq(hmac_hex(key, &t_signed, payload).as_bytes(), v1.as_bytes()))
         };
         let ok = match body {
             SignedBody::Empty => matches(b"{}"),
@@ -95,6 +111,14 @@ impl Signer {
         };
         if ok { Ok(()) } else { Err(signature_error(ErrorCode::SignatureMismatchError)) }
     }
+}
+
+fn hmac_hex(key: &Hmac<Sha256>, t: &str, payload: &[u8]) -> String {
+    let mut mac = key.clone();
+    mac.update(t.as_bytes());
+    mac.update(b".");
+    mac.update(payload);
+    to_hex(&mac.finalize().into_bytes())
 }
 
 fn signature_error(code: ErrorCode) -> FrameworkError {
@@ -307,5 +331,43 @@ mod tests {
         assert_eq!(js_number("NaN"), None);
         assert_eq!(js_number("12abc"), None);
         assert_eq!(js_number("-Infinity"), Some(f64::NEG_INFINITY));
+    }
+
+    #[test]
+    fn rotation_accepts_either_key_and_signs_with_the_primary() {
+        let rotating = Signer::with_fallback("new-key", "old-key");
+        let (new, old) = (Signer::new("new-key"), Signer::new("old-key"));
+        let raw = POST.as_bytes();
+        let text = || Some(json::stringify(&serde_json::from_str(POST).unwrap()));
+        let body = SignedBody::Post { raw, json_text: &text };
+        for signer in [&new, &old] {
+            let h = signer.header(1_700_000_000_000, raw).unwrap();
+            assert_eq!(rotating.verify(Some(&h), &body, T), Ok(()), "{signer:?}");
+            let h = signer.header(1_700_000_000_000, b"{}").unwrap();
+            assert_eq!(rotating.verify(Some(&h), &SignedBody::Empty, T), Ok(()));
+        }
+        // A fallback also matches the JavaScript re-serialisation of the body.
+        let js = text().unwrap();
+        let h = old.header(1_700_000_000_000, js.as_bytes()).unwrap();
+        let spaced = br#"{ "payload":{"name":"Bob"},"controls":{},"state":[],"subscriber":{"subscriberId":"s1"}}"#;
+        let spaced_body = SignedBody::Post { raw: spaced, json_text: &text };
+        assert_eq!(rotating.verify(Some(&h), &spaced_body, T), Ok(()));
+        assert_eq!(rotating.header(1, b"{}"), new.header(1, b"{}"));
+        let third = Signer::new("third-key").header(1_700_000_000_000, raw).unwrap();
+        assert_eq!(code(rotating.verify(Some(&third), &body, T)), Some(ErrorCode::SignatureMismatchError));
+        // The old key alone no longer verifies once the fallback is dropped.
+        let h = old.header(1_700_000_000_000, raw).unwrap();
+        assert_eq!(code(new.verify(Some(&h), &body, T)), Some(ErrorCode::SignatureMismatchError));
+    }
+
+    #[test]
+    fn a_fallback_without_a_primary_is_no_key() {
+        let s = Signer::with_fallback("", "old-key");
+        let h = Signer::new("old-key").header(1_700_000_000_000, b"{}").unwrap();
+        assert_eq!(code(s.verify(Some(&h), &SignedBody::Empty, T)), Some(ErrorCode::SigningKeyNotFoundError));
+        assert_eq!(s.header(1, b"{}"), None);
+        assert_eq!(format!("{s:?}"), "Signer(<no key>)");
+        assert_eq!(format!("{:?}", Signer::with_fallback("a", "b")), "Signer(<key>, <fallback key>)");
+        assert_eq!(format!("{:?}", Signer::with_fallback("a", "a")), "Signer(<key>)");
     }
 }

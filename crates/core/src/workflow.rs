@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 
 use crate::controls::TemplateCache;
 use crate::error::{ErrorCode, FrameworkError};
-use crate::mock::mock;
+use crate::mock::{discovery_mock, mock};
 use crate::schema::Schema;
 use crate::steps::{StepKind, empty_schema};
 
@@ -147,6 +147,7 @@ impl WorkflowDefinition {
 #[derive(Debug)]
 pub struct WorkflowBuilder {
     definition: WorkflowDefinition,
+    discovery_payload: Value,
 }
 
 const SEVERITIES: [&str; 4] = ["none", "low", "medium", "high"];
@@ -171,7 +172,9 @@ impl WorkflowBuilder {
         let has_payload_schema = options.payload_schema.is_some();
         let payload = schema(&options.payload_schema, "payload_schema")?;
         let preview_payload = mock(payload.schema());
+        let discovery_payload = discovery_mock(payload.schema());
         Ok(WorkflowBuilder {
+            discovery_payload,
             definition: WorkflowDefinition {
                 id: id.to_string(),
                 name: options.name,
@@ -195,9 +198,11 @@ impl WorkflowBuilder {
         &self.definition.id
     }
 
-    /// The payload discovery runs the workflow function with: a mock of the payload schema.
+    /// The payload discovery runs the workflow function with: every property the payload schema declares,
+    /// nested objects too (decisions.md "Execution"), so code reading any of them runs. Preview starts from
+    /// the plainer `preview_payload` instead, as upstream's mocks do.
     pub fn discovery_payload(&self) -> &Value {
-        &self.definition.preview_payload
+        &self.discovery_payload
     }
 
     /// Records one step call; fails on a duplicate id, an unknown provider or an invalid schema.
@@ -280,9 +285,10 @@ impl WorkflowBuilder {
         Ok(())
     }
 
-    /// The results schema of a recorded step: discovery returns a mock of it to the workflow code.
-    pub fn step_results_schema(&self, id: &str) -> Option<Arc<Schema>> {
-        self.definition.step(id).map(|s| s.results.0.clone())
+    /// What a recorded step call returns to the workflow function during discovery: its results with every
+    /// declared property, as the discovery payload has (so code between steps can read any of them).
+    pub fn discovery_results(&self, id: &str) -> Option<Value> {
+        self.definition.step(id).map(|s| discovery_mock(s.results.schema()))
     }
 
     pub fn build(self) -> WorkflowDefinition {
@@ -399,6 +405,25 @@ mod tests {
         assert!(WorkflowBuilder::new("wf", ok, String::new()).is_ok());
         let sev = WorkflowOptions { severity: Some("urgent".into()), ..options() };
         assert!(WorkflowBuilder::new("wf", sev, String::new()).unwrap_err().message.contains("severity"));
+    }
+
+    #[test]
+    fn discovery_payload_declares_everything_while_preview_keeps_its_mock() {
+        let schema = json!({"type": "object", "properties": {
+            "name": {"type": "string", "default": "friend"},
+            "order": {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]},
+            "note": {"type": "string"}
+        }, "required": ["order"]});
+        let b =
+            WorkflowBuilder::new("wf", WorkflowOptions { payload_schema: Some(schema), ..options() }, String::new())
+                .unwrap();
+        assert_eq!(
+            b.discovery_payload(),
+            &json!({"name": "friend", "order": {"id": "[placeholder]"}, "note": "[placeholder]"})
+        );
+        assert_eq!(b.build().preview_payload, json!({"order": {"id": "[placeholder]"}}));
+        let plain = WorkflowBuilder::new("wf", options(), String::new()).unwrap();
+        assert_eq!(plain.discovery_payload(), &json!({}));
     }
 
     #[test]

@@ -240,7 +240,7 @@ impl NativeBridge {
 impl NativeBridge {
     #[new]
     #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (workflows, *, secret_key, strict_authentication, api_url, server_name, max_body_bytes=None, api_timeout=None, liquid_limits=None))]
+    #[pyo3(signature = (workflows, *, secret_key, strict_authentication, api_url, server_name, max_body_bytes=None, api_timeout=None, liquid_limits=None, secret_key_fallback=None))]
     fn new(
         py: Python<'_>,
         workflows: Vec<PyRef<'_, WorkflowHandle>>,
@@ -251,9 +251,17 @@ impl NativeBridge {
         max_body_bytes: Option<usize>,
         api_timeout: Option<f64>,
         liquid_limits: Option<HashMap<String, u64>>,
+        secret_key_fallback: Option<String>,
     ) -> PyResult<NativeBridge> {
-        let mut config =
-            BridgeConfig { secret_key, strict_authentication, api_url, server_name, ..BridgeConfig::default() };
+        let secret_key_fallback = secret_key_fallback.unwrap_or_default();
+        let mut config = BridgeConfig {
+            secret_key,
+            secret_key_fallback,
+            strict_authentication,
+            api_url,
+            server_name,
+            ..BridgeConfig::default()
+        };
         for (name, value) in liquid_limits.unwrap_or_default() {
             let limits = &mut config.limits;
             match name.as_str() {

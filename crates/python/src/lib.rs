@@ -23,15 +23,17 @@ fn sign(secret_key: &str, payload: &[u8], timestamp_ms: i64) -> PyResult<String>
         .ok_or_else(|| pyo3::exceptions::PyValueError::new_err("secret_key must not be empty"))
 }
 
-/// Resolves client settings with their environment fallbacks: `(secret_key, strict_authentication, api_url)`.
-/// `strict_authentication` may be text, read as the environment variable is (a framework's settings).
+/// Resolves client settings with their environment fallbacks:
+/// `(secret_key, strict_authentication, api_url, secret_key_fallback)`. `strict_authentication` may be text,
+/// read as the environment variable is (a framework's settings).
 #[pyfunction]
-#[pyo3(signature = (secret_key=None, strict_authentication=None, api_url=None))]
+#[pyo3(signature = (secret_key=None, strict_authentication=None, api_url=None, secret_key_fallback=None))]
 fn resolve_client(
     secret_key: Option<String>,
     strict_authentication: Option<&Bound<'_, PyAny>>,
     api_url: Option<String>,
-) -> PyResult<(String, bool, String)> {
+    secret_key_fallback: Option<String>,
+) -> PyResult<(String, bool, String, String)> {
     let strict = match strict_authentication.filter(|v| !v.is_none()) {
         None => None,
         Some(v) if v.is_instance_of::<pyo3::types::PyString>() => {
@@ -41,8 +43,8 @@ fn resolve_client(
             pyo3::exceptions::PyTypeError::new_err("strict_authentication must be a bool or a string such as \"false\"")
         })?),
     };
-    let s = novu_framework_core::config::resolve(secret_key, strict, api_url);
-    Ok((s.secret_key, s.strict_authentication, s.api_url))
+    let s = novu_framework_core::config::resolve(secret_key, strict, api_url).with_secret_key_fallback(secret_key_fallback);
+    Ok((s.secret_key, s.strict_authentication, s.api_url, s.secret_key_fallback))
 }
 
 /// A Python value as JSON bytes, converted as step outputs are (pydantic models, dates, enums...).

@@ -12,7 +12,6 @@ use serde_json::{Value, json};
 
 use novu_framework_core::engine::{Run, StepAction};
 use novu_framework_core::error::{ErrorCode, FrameworkError};
-use novu_framework_core::mock::mock;
 use novu_framework_core::steps::StepKind;
 use novu_framework_core::workflow::{StepOptions, WorkflowBuilder};
 
@@ -183,7 +182,7 @@ fn is_model(schema: &Bound<'_, PyAny>) -> bool {
     schema.hasattr(pyo3::intern!(schema.py(), "model_validate")).unwrap_or(false)
 }
 
-/// Records a step in discovery and returns a mock of its results, so code between steps can read them.
+/// Records a step in discovery and returns its discovery results, so code between steps can read them.
 fn record(py: Python<'_>, state: &Arc<Mutex<Discovery>>, call: &Call<'_>) -> PyResult<Py<PyAny>> {
     // Options first: reading schemas and source runs Python, which must not happen under the lock.
     let options = step_options(py, call)?;
@@ -201,9 +200,9 @@ fn record(py: Python<'_>, state: &Arc<Mutex<Discovery>>, call: &Call<'_>) -> PyR
     }
     let wf = builder.id().to_string();
     let results = builder
-        .step_results_schema(&call.id)
+        .discovery_results(&call.id)
         .ok_or_else(|| PyRuntimeError::new_err(format!("workflow `{wf}`: step `{}` was not recorded", call.id)))?;
-    Ok(to_py(py, &mock(&results))?.unbind())
+    Ok(to_py(py, &results)?.unbind())
 }
 
 fn step_options(py: Python<'_>, call: &Call<'_>) -> PyResult<StepOptions> {

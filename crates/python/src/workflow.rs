@@ -153,14 +153,7 @@ pub fn define_workflow(
         if propagates(py, &err) {
             return Err(err);
         }
-        let mut e = FrameworkError::new(
-            ErrorCode::BridgeError,
-            format!(
-                "Workflow `{workflow_id}`: the workflow function raised while its steps were being discovered: {}",
-                err.value(py)
-            ),
-            None,
-        );
+        let mut e = FrameworkError::new(ErrorCode::BridgeError, discovery_failure(py, &workflow_id, &err), None);
         e.code_text = Some("InvalidWorkflowError".into());
         let wrapped = framework_error(py, &e);
         wrapped.set_cause(py, Some(err));
@@ -169,6 +162,21 @@ pub fn define_workflow(
     let builder = discovery.builder.take().ok_or_else(|| PyRuntimeError::new_err("discovery already finished"))?;
     let entry = WorkflowEntry { definition: Arc::new(builder.build()), func, is_async, accepts, payload_factory };
     Ok(WorkflowHandle { entry: Arc::new(entry) })
+}
+
+/// Why defining the workflow failed when its function raised: the exception, and what discovery does, since
+/// the function ran with a payload the user did not write.
+fn discovery_failure(py: Python<'_>, workflow_id: &str, err: &PyErr) -> String {
+    let kind = err.get_type(py).name().map_or_else(|_| "Exception".to_string(), |n| n.to_string());
+    let message = err.value(py).str().map(|s| s.to_string()).unwrap_or_default();
+    let raised = if message.is_empty() { kind } else { format!("{kind}: {message}") };
+    format!(
+        "Workflow `{workflow_id}`: the workflow function raised {raised} while its steps were being discovered. \
+         Discovery calls the function once, when the workflow is defined, with a mock payload (every property \
+         of the payload schema, set to its default or else to a placeholder value valid for its schema) and \
+         records the step calls without running their resolvers; code outside the resolvers must work with \
+         that payload."
+    )
 }
 
 fn keyword_args<'py>(

@@ -4,7 +4,6 @@ use serde_json::{Value, json};
 
 use novu_framework_core::engine::{Run, StepAction};
 use novu_framework_core::error::{FrameworkError, UserError};
-use novu_framework_core::mock::mock;
 use novu_framework_core::steps::StepKind;
 use novu_framework_core::workflow::{StepOptions as CoreStepOptions, WorkflowBuilder};
 
@@ -113,7 +112,8 @@ impl<'a> Step<'a> {
         Step { mode: Mode::Run(run) }
     }
 
-    /// The validated payload (a mock of the payload schema during discovery).
+    /// The validated payload (during discovery, every property the payload schema declares, each set to its
+    /// default or a mock value).
     pub fn payload(&self) -> &Value {
         match &self.mode {
             Mode::Discovery { payload, .. } => payload,
@@ -170,7 +170,7 @@ impl<'a> Step<'a> {
                         None,
                     ))
                 })?;
-                let results = builder.step_results_schema(id).map(|s| mock(&s)).unwrap_or_else(|| json!({}));
+                let results = builder.discovery_results(id).unwrap_or_else(|| json!({}));
                 return Ok(results);
             }
             Mode::Run(run) => run,

@@ -7,6 +7,10 @@
 //! `anyOf`/`oneOf`). Every candidate is checked against the schema itself and the next one is tried when it
 //! does not validate, so that a mock always validates whenever the schema can be satisfied by these means.
 //! The result is computed once per compiled schema.
+//!
+//! [`discovery_mock`] is the payload a workflow function is discovered with (decisions.md "Execution"): the
+//! same rules, except that an object holds every property its schema declares, so that ordinary code reading
+//! any of them runs. It is not a preview mock: preview keeps [`mock`], which the conformance corpus pins.
 
 use serde_json::{Map, Value};
 
@@ -32,9 +36,21 @@ pub fn mock(schema: &Schema) -> Value {
     schema.mock_cache().get_or_init(|| generate(schema)).clone()
 }
 
+/// A value valid for `schema` whose objects hold every declared property (nested objects and array items
+/// too): the property's `default` where it has one, else a mock value valid for its schema. Where such a
+/// complete object cannot be valid (`maxProperties`, `not`, a property schema nothing satisfies), the object
+/// falls back to what [`mock`] would give. Computed afresh on each call (once per workflow definition).
+pub fn discovery_mock(schema: &Schema) -> Value {
+    generate_with(schema, true)
+}
+
 fn generate(schema: &Schema) -> Value {
+    generate_with(schema, false)
+}
+
+fn generate_with(schema: &Schema, every_property: bool) -> Value {
     let compiled = schema.compiled();
-    let mut generator = Generator { schema, nodes: &compiled.nodes, stack: Vec::new(), budget: BUDGET };
+    let mut generator = Generator { schema, nodes: &compiled.nodes, stack: Vec::new(), budget: BUDGET, every_property };
     generator.node(compiled.root, 0)
 }
 
@@ -45,6 +61,8 @@ struct Generator<'s> {
     /// Node visits left before combinator alternatives stop being explored (keeps pathological schemas,
     /// whose alternatives multiply at every level, from taking long; real schemas need a few thousand).
     budget: usize,
+    /// Discovery's variant: objects are first tried with every declared property.
+    every_property: bool,
 }
 
 /// Node visits allowed per mock before only the first candidate of each node is generated.
@@ -192,7 +210,8 @@ impl<'s> Generator<'s> {
         if !objectish {
             return branch_candidates.into_iter().map(|c| merge(base.clone(), c)).collect();
         }
-        let own = self.object(&branch_views, depth, false);
+        let fill = if self.every_property { Fill::Declared } else { Fill::Required };
+        let own = self.object(&branch_views, depth, fill);
         let mut out: Vec<Value> = branch_candidates.into_iter().map(|c| merge(own.clone(), c)).collect();
         out.push(own);
         out
@@ -200,7 +219,12 @@ impl<'s> Generator<'s> {
 
     fn base(&mut self, views: &[&'s Keywords], kind: Kind, depth: usize) -> Vec<Value> {
         match kind {
-            Kind::Object => vec![self.object(views, depth, false), self.object(views, depth, true)],
+            Kind::Object if self.every_property => vec![
+                self.object(views, depth, Fill::Declared),
+                self.object(views, depth, Fill::Required),
+                self.object(views, depth, Fill::Defaults),
+            ],
+            Kind::Object => vec![self.object(views, depth, Fill::Required), self.object(views, depth, Fill::Defaults)],
             Kind::Array => {
                 views.iter().find(|v| v.array.is_some()).map_or(vec![Value::Array(vec![])], |v| self.array(v, depth))
             }
@@ -214,9 +238,8 @@ impl<'s> Generator<'s> {
         }
     }
 
-    /// An object with the required properties of all views; `with_defaults` also generates the properties
-    /// that have defaults (for schemas whose own defaults would not validate).
-    fn object(&mut self, views: &[&'s Keywords], depth: usize, with_defaults: bool) -> Value {
+    /// An object with the properties `fill` asks for, from all views.
+    fn object(&mut self, views: &[&'s Keywords], depth: usize, fill: Fill) -> Value {
         let objects: Vec<_> = views.iter().filter_map(|v| v.object.as_deref()).collect();
         let mut out = Map::new();
         // Every schema a property answers to: its `properties` entries and the patterns its name matches (or
@@ -242,12 +265,20 @@ impl<'s> Generator<'s> {
                     first.get_or_insert(candidate);
                 }
             }
+            if first.is_none() && fill == Fill::Declared {
+                // A property whose schema checks nothing but gives a default.
+                first = objects.iter().find_map(|o| o.defaults.iter().find(|(n, _)| n == name)).map(|(_, v)| v.clone());
+            }
             first.unwrap_or(Value::Null)
         };
-        let mut wanted: Vec<String> = objects.iter().flat_map(|o| o.required.iter().cloned()).collect();
-        if with_defaults {
-            wanted.extend(objects.iter().flat_map(|o| o.defaults.iter().map(|(n, _)| n.clone())));
-        }
+        let required = objects.iter().flat_map(|o| o.required.iter().cloned());
+        let wanted: Vec<String> = match fill {
+            Fill::Required => required.collect(),
+            Fill::Defaults => {
+                required.chain(objects.iter().flat_map(|o| o.defaults.iter().map(|(n, _)| n.clone()))).collect()
+            }
+            Fill::Declared => objects.iter().flat_map(|o| o.declared.iter().cloned()).chain(required).collect(),
+        };
         for name in wanted {
             if !out.contains_key(&name) {
                 let value = property_mock(self, &name);
@@ -395,6 +426,17 @@ impl<'s> Generator<'s> {
         candidates.extend([1.0, -1.0, 2.0, 3.0, 5.0, 10.0, 100.0, -10.0, 1000.0]);
         candidates.into_iter().filter_map(|f| json::number_from_f64(f).map(Value::Number)).collect()
     }
+}
+
+/// Which properties an object mock is built with.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fill {
+    /// The required ones (the preview mock).
+    Required,
+    /// The required ones and those with defaults (for schemas whose own defaults would not validate).
+    Defaults,
+    /// Every declared one, then the required ones (the discovery payload).
+    Declared,
 }
 
 /// What kind of value to build: the first non-null declared type, or one implied by the keywords.

@@ -3,7 +3,7 @@
 
 use novu_framework_json as json;
 use novu_framework_schema::Schema;
-use novu_framework_schema::mock::mock;
+use novu_framework_schema::mock::{discovery_mock, mock};
 use serde_json::{Value, json};
 
 fn fixture(name: &str) -> Value {
@@ -111,4 +111,119 @@ fn mocks_are_stable_and_bounded_for_recursive_schemas() {
     assert_eq!(first, mock(&schema));
     let depth = json::stringify(&first).matches("child").count();
     assert!(depth <= 4, "{first}");
+}
+
+#[test]
+fn discovery_payload_holds_every_declared_property_nested_too() {
+    let schemas = fixture("schemas.json");
+    let schema = Schema::compile(&schemas["workflow strict-payload payload"]).unwrap();
+    let payload = discovery_mock(&schema);
+    assert_eq!(
+        payload,
+        json!({
+            "userId": "[placeholder]",
+            "age": 13,
+            "email": "user@example.com",
+            "address": {"city": "[placeholder]", "zip": "00000"},
+            "tags": ["[placeholder]"]
+        })
+    );
+    assert!(validates(&schema, &payload));
+    // The preview mock of the same schema is unchanged: required properties only.
+    assert_eq!(mock(&schema), json!({"userId": "[placeholder]", "age": 13, "address": {"city": "[placeholder]"}}));
+}
+
+#[test]
+fn discovery_payload_takes_defaults_and_follows_refs_like_pydantic_schemas() {
+    // The shape pydantic v2 writes: nested models behind `$defs`, optional fields as `anyOf` with null.
+    let schema = Schema::compile(&json!({
+        "type": "object",
+        "$defs": {"Address": {"type": "object", "properties": {"city": {"type": "string", "default": "Paris"},
+            "lines": {"type": "array", "items": {"type": "object", "properties": {"text": {"type": "string"}}}}}}},
+        "properties": {
+            "name": {"type": "string", "default": "friend"},
+            "nickname": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null},
+            "address": {"$ref": "#/$defs/Address"},
+            "plan": {"default": "free"},
+            "count": {"type": "integer", "exclusiveMinimum": 0}
+        },
+        "required": ["address"]
+    }))
+    .unwrap();
+    let payload = discovery_mock(&schema);
+    assert_eq!(
+        payload,
+        json!({
+            "name": "friend",
+            "nickname": null,
+            "address": {"city": "Paris", "lines": [{"text": "[placeholder]"}]},
+            "plan": "free",
+            "count": 1
+        })
+    );
+    assert!(validates(&schema, &payload));
+}
+
+#[test]
+fn discovery_payload_falls_back_when_a_complete_object_cannot_be_valid() {
+    let schema = Schema::compile(&json!({
+        "type": "object",
+        "properties": {"a": {"type": "string"}, "b": {"type": "string"}, "never": false},
+        "required": ["a"],
+        "maxProperties": 2
+    }))
+    .unwrap();
+    let payload = discovery_mock(&schema);
+    assert!(validates(&schema, &payload), "{payload}");
+    assert_eq!(payload, json!({"a": "[placeholder]"}));
+}
+
+#[test]
+fn discovery_payloads_of_real_schemas_validate_and_hold_their_declared_properties() {
+    let schemas = fixture("schemas.json");
+    for (name, source) in schemas.as_object().unwrap() {
+        let schema = Schema::compile(source).unwrap();
+        let payload = discovery_mock(&schema);
+        assert!(validates(&schema, &payload), "{name}: {} does not validate", json::stringify(&payload));
+        if let (Some(declared), Some(object)) = (source["properties"].as_object(), payload.as_object())
+            && source.get("maxProperties").is_none()
+        {
+            let missing: Vec<_> = declared.keys().filter(|k| !object.contains_key(*k)).collect();
+            assert!(missing.is_empty(), "{name}: {missing:?} missing from {}", json::stringify(&payload));
+        }
+    }
+}
+
+#[test]
+fn discovery_payloads_are_bounded_for_recursive_schemas() {
+    let schema = Schema::compile(&json!({
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "child": {"$ref": "#"}, "children": {"type": "array", "items": {"$ref": "#"}}}
+    }))
+    .unwrap();
+    let payload = discovery_mock(&schema);
+    assert!(validates(&schema, &payload), "{payload}");
+    assert!(json::stringify(&payload).len() < 100_000);
+}
+
+#[test]
+fn discovery_payloads_of_satisfiable_fixture_schemas_validate() {
+    let vectors = fixture("ajv-vectors.json");
+    let mut failures = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for v in vectors.as_array().unwrap() {
+        let Some(source) = v["schema"].get("value").filter(|_| v["expected"]["valid"] == true) else {
+            continue;
+        };
+        if !seen.insert(json::stringify(source)) {
+            continue;
+        }
+        let schema = Schema::compile(source).unwrap();
+        let payload = discovery_mock(&schema);
+        if !validates(&schema, &payload) {
+            failures.push(format!("{} -> {}", json::stringify(source), json::stringify(&payload)));
+        }
+    }
+    assert!(seen.len() > 100);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
