@@ -43,7 +43,8 @@ fn resolve_client(
             pyo3::exceptions::PyTypeError::new_err("strict_authentication must be a bool or a string such as \"false\"")
         })?),
     };
-    let s = novu_framework_core::config::resolve(secret_key, strict, api_url).with_secret_key_fallback(secret_key_fallback);
+    let s =
+        novu_framework_core::config::resolve(secret_key, strict, api_url).with_secret_key_fallback(secret_key_fallback);
     Ok((s.secret_key, s.strict_authentication, s.api_url, s.secret_key_fallback))
 }
 
