@@ -80,7 +80,7 @@ def call(bridge: Any, method: str, query: bytes, body: bytes, iterations: int, s
         if i % RESIGN_EVERY == 0:
             sig = signature(method, body)
         t0 = clock()
-        status, _ = handle(method, query, sig, None, body)
+        status, _ = handle(method, "", query, sig, None, body)
         t1 = clock()
         if status != 200:
             raise SystemExit(f"{method} {query!r} answered {status}")

@@ -1,12 +1,16 @@
 """Load benchmark on loopback: each app pinned to one core, wrk on the other, side by side in one run.
 
-    python benches/load.py [--duration 5] [--rounds 3] [--connections 4]
+    python benches/load.py [--duration 5] [--rounds 3] [--connections 16] [--only bare_flask,bridge_flask]
+                           [--requests POST,execute]
 
 Compares, under their usual production servers (gunicorn with one sync worker; uvicorn with one process):
-a bare Flask app, the project's Flask bridge, a bare FastAPI app and the project's FastAPI bridge, for
-health-check, discover, execute and preview (validly signed, strict authentication on). Prints requests/s,
-p50 and p99 latency, and each bridge figure's ratio to its baseline: execute/preview against the bare POST
-route, health-check against the bare GET route, discover against the bridge's own health-check.
+a bare Flask app, the project's Flask bridge (the default path and the opt-in `wsgi_middleware=True`), a
+bare FastAPI app and the project's FastAPI bridge, for health-check, discover, execute and preview (validly
+signed, strict authentication on); and the Rust reference server (crates/rust/examples/reference_server, axum on
+tokio) against a bare axum app (crates/rust/examples/bare_axum), both built in release mode first. Prints
+requests/s, p50 and p99 latency, the server's CPU time per request, and each bridge figure's ratio to its
+baseline: execute/preview against the bare POST route, health-check against the bare GET route, discover against
+the bridge's own health-check.
 Installs wrk from Debian's packages when missing (needs root). Runs are at most 15 s each; all servers run
 side by side and the runs are interleaved in rounds (the median round is reported), as the machines this
 runs on are noisy.
@@ -65,9 +69,31 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start(app: str, port: int) -> subprocess.Popen[bytes]:
+RUST_APPS = {
+    "bare_axum": ["bare_axum"],
+    "bare_axum_headers": ["bare_axum", "--headers"],
+    "bridge_axum": ["reference_server"],
+}
+
+
+def rust_examples() -> Path:
+    """Builds the Rust servers (release) and returns the folder of their binaries."""
+    examples = [arg for name in sorted({app[0] for app in RUST_APPS.values()}) for arg in ("--example", name)]
+    print("building the Rust servers (cargo build --release) ...", flush=True)
+    cmd = ["cargo", "build", "--release", "-q", "-p", "novu-framework", "--features", "axum", *examples]
+    subprocess.run(cmd, cwd=ROOT, check=True)
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    return target / "release" / "examples"
+
+
+def start(app: str, port: int, binaries: Path) -> subprocess.Popen[bytes]:
     bind = f"127.0.0.1:{port}"
-    if "flask" in app:
+    env = None
+    if app in RUST_APPS:
+        binary, *flags = RUST_APPS[app]
+        cmd = [str(binaries / binary), "--port", str(port), *flags]
+        env = {**os.environ, "NOVU_SECRET_KEY": SECRET, "NOVU_STRICT_AUTHENTICATION_ENABLED": "true"}
+    elif "flask" in app:
         cmd = [
             sys.executable,
             "-m",
@@ -99,7 +125,7 @@ def start(app: str, port: int) -> subprocess.Popen[bytes]:
             "--log-level",
             "warning",
         ]
-    proc = subprocess.Popen(["taskset", "-c", SERVER_CORE, *cmd], cwd=ROOT)
+    proc = subprocess.Popen(["taskset", "-c", SERVER_CORE, *cmd], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -122,13 +148,33 @@ def lua(method: str, body: bytes | None, signed: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def wrk(binary: str, url: str, script: str, duration: int, connections: int) -> tuple[float, float, float]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children (gunicorn's master and worker)."""
+    total = 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += cpu_seconds(int(child))
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return total
+
+
+def wrk(
+    binary: str, url: str, script: str, duration: int, connections: int, server: int
+) -> tuple[float, float, float, float]:
+    """requests/s, p50 and p99 latency (ms), and the server's CPU time per request (µs): on a machine shared
+    with other work, CPU time per request moves far less than requests/s."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
         path = f.name
     base = ["taskset", "-c", CLIENT_CORE, binary, "-t1", f"-c{connections}", "-s", path, "--latency", url]
     subprocess.run([*base[:4], "-d1s", *base[4:]], capture_output=True, check=True)  # warm-up
+    cpu_before = cpu_seconds(server)
     out = subprocess.run([*base[:4], f"-d{duration}s", *base[4:]], capture_output=True, text=True, check=True).stdout
+    cpu = cpu_seconds(server) - cpu_before
     os.unlink(path)
     if "Non-2xx" in out:
         raise SystemExit(f"non-2xx answers from {url}:\n{out}")
@@ -141,14 +187,17 @@ def wrk(binary: str, url: str, script: str, duration: int, connections: int) -> 
         value, unit = float(m.group(1)), m.group(2)
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
-    return rps, percentile("50"), percentile("99")
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    return rps, percentile("50"), percentile("99"), cpu / max(requests, 1) * 1e6
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=5, help="seconds per run (at most 15)")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the median is reported")
-    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--only", help="comma-separated apps to run (default: all), e.g. bare_flask,bridge_flask")
+    parser.add_argument("--requests", help="comma-separated requests to run (default: all), e.g. POST,execute")
     args = parser.parse_args()
     duration = min(args.duration, 15)
     binary = ensure_wrk()
@@ -171,10 +220,14 @@ def main() -> None:
         "bare_flask": bare,
         "bare_flask_headers": bare,
         "bridge_flask": bridge,
+        "bridge_flask_middleware": bridge,
         "bare_fastapi": [*bare, ("POST def", "/def", bare_post, False)],
         "bare_fastapi_headers": bare,
         "bridge_fastapi": bridge,
         "bridge_fastapi_async": bridge,
+        "bare_axum": bare,
+        "bare_axum_headers": bare,
+        "bridge_axum": bridge,
     }
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
@@ -185,9 +238,16 @@ def main() -> None:
     )
     # Every server runs for the whole benchmark (idle ones cost nothing) and the runs are interleaved in
     # rounds, so that drift of a noisy machine spreads over all apps alike; each figure is the median round.
+    if args.only:
+        plans = {app: plan for app, plan in plans.items() if app in args.only.split(",")}
+    if args.requests:
+        wanted = args.requests.split(",")
+        plans = {app: [r for r in plan if r[0] in wanted] for app, plan in plans.items()}
+    binaries = rust_examples() if any(app in RUST_APPS for app in plans) else ROOT
     ports = {app: free_port() for app in plans}
-    procs = [start(app, port) for app, port in ports.items()]
-    samples: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
+    servers = {app: start(app, port, binaries) for app, port in ports.items()}
+    procs = list(servers.values())
+    samples: dict[tuple[str, str], list[tuple[float, float, float, float]]] = {}
     try:
         for round_number in range(1, args.rounds + 1):
             print(f"round {round_number}/{args.rounds}", flush=True)
@@ -195,7 +255,7 @@ def main() -> None:
                 for name, query, body, signed in plan:
                     method = "POST" if body is not None else "GET"
                     url = f"http://127.0.0.1:{ports[app]}/api/novu{query}"
-                    run = wrk(binary, url, lua(method, body, signed), duration, args.connections)
+                    run = wrk(binary, url, lua(method, body, signed), duration, args.connections, servers[app].pid)
                     samples.setdefault((app, name), []).append(run)
     finally:
         for proc in procs:
@@ -203,13 +263,19 @@ def main() -> None:
         for proc in procs:
             proc.wait(timeout=15)
     results = {key: sorted(runs)[len(runs) // 2] for key, runs in samples.items()}
-    for (app, name), (rps, p50, p99) in results.items():
-        print(f"  {app:22} {name:13} {rps:7.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms")
+    cpu = {key: sorted(r[3] for r in runs)[len(runs) // 2] for key, runs in samples.items()}
+    for (app, name), (rps, p50, p99, _) in results.items():
+        line = f"  {app:23} {name:13} {rps:7.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms"
+        print(f"{line}  server CPU {cpu[(app, name)]:6.1f} µs/request")
     print()
-    print("Ratios: the bridge against the bare app of its framework (the target is >= 0.90), and in brackets")
-    print("against the bare app sending the protocol's ten static headers (what the framework itself costs).")
-    print(f"{'bridge':22} {'request':13} {'req/s':>7} {'baseline':>20} {'ratio':>6} {'(headers)':>10}")
-    for fw, bridge in (("flask", "bridge_flask"), ("fastapi", "bridge_fastapi"), ("fastapi", "bridge_fastapi_async")):
+    print("Ratios: the bridge against the bare app of its framework (the target is >= 0.90; for axum, execute")
+    print(">= 0.5), and in brackets against the bare app sending the protocol's ten static headers (what the")
+    print("framework itself costs); `CPU ratio`: the baseline's server CPU time per request over the bridge's (the")
+    print("ratio of requests/s a core of its own would give; steadier than requests/s on a shared machine).")
+    print(f"{'bridge':23} {'request':13} {'req/s':>7} {'baseline':>20} {'ratio':>6} {'(headers)':>10} {'CPU ratio':>9}")
+    pairs = [("flask", "bridge_flask"), ("flask", "bridge_flask_middleware")]
+    pairs += [("fastapi", "bridge_fastapi"), ("fastapi", "bridge_fastapi_async"), ("axum", "bridge_axum")]
+    for fw, bridge in pairs:
         bare, headers = f"bare_{fw}", f"bare_{fw}_headers"
         rows = [
             ("health-check", "GET", "bare GET"),
@@ -220,16 +286,20 @@ def main() -> None:
         if bridge == "bridge_fastapi":
             rows += [("execute", "POST def", "bare def POST"), ("preview", "POST def", "bare def POST")]
         for name, bare_request, base_name in rows:
+            if (bridge, name) not in results or (bare_request and (bare, bare_request) not in results):
+                continue
             value = results[(bridge, name)][0]
-            if bare_request is None:
-                base = results[(bridge, "health-check")][0]
-                with_headers = ""
-            else:
-                base = results[(bare, bare_request)][0]
-                same = results.get((headers, bare_request))
-                with_headers = f"({value / same[0]:.2f})" if same else ""
+            base_key = (bridge, "health-check") if bare_request is None else (bare, bare_request)
+            base = results[base_key][0]
+            same = results.get((headers, bare_request)) if bare_request else None
+            with_headers = f"({value / same[0]:.2f})" if same else ""
+            cpu_ratio = cpu[base_key] / cpu[(bridge, name)]
             baseline = f"{base_name} {base:.0f}"
-            print(f"{bridge:22} {name:13} {value:7.0f} {baseline:>20} {value / base:6.2f} {with_headers:>10}")
+            row = f"{bridge:23} {name:13} {value:7.0f} {baseline:>20} {value / base:6.2f} {with_headers:>10}"
+            print(f"{row} {cpu_ratio:9.2f}")
+    if ("bridge_axum", "execute") in results and ("bare_axum", "POST") in results:
+        axum_ratio = results[("bridge_axum", "execute")][0] / results[("bare_axum", "POST")][0]
+        print(f"\naxum ratio: bridge execute / bare axum POST = {axum_ratio:.2f} (target >= 0.5)")
 
 
 if __name__ == "__main__":

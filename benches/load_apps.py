@@ -4,7 +4,8 @@
   JSON body and returns a fixed JSON body: the cost of the web framework itself;
 - the same bare apps sending the ten static headers every bridge response must carry (spec §2.5), to show
   what those headers cost the framework and its server;
-- the project's Flask / FastAPI bridge serving the reference workflows, strict authentication on; for
+- the project's Flask / FastAPI bridge serving the reference workflows, strict authentication on (Flask
+  also with `wsgi_middleware=True`, the opt-in path in front of Flask); for
   FastAPI both with the sync workflows (run on FastAPI's thread pool, as `def` endpoints are; the bare app's
   `def` POST route pays the same hop) and with their `async def` twins (run on the event loop).
 """
@@ -60,7 +61,7 @@ def bare_flask_headers() -> Any:
     return bare_flask(PROTOCOL_HEADERS)
 
 
-def bridge_flask() -> Any:
+def bridge_flask(wsgi_middleware: bool = False) -> Any:
     from flask import Flask
 
     from novu_framework import Client
@@ -68,8 +69,14 @@ def bridge_flask() -> Any:
     from tests.conformance.workflows import build
 
     app = Flask("bridge")
-    serve(app, "/api/novu", build("sync"), Client(secret_key=SECRET, strict_authentication=True))
+    client = Client(secret_key=SECRET, strict_authentication=True)
+    serve(app, "/api/novu", build("sync"), client, wsgi_middleware=wsgi_middleware)
     return app
+
+
+def bridge_flask_middleware() -> Any:
+    """The opt-in path: the bridge answers in a WSGI middleware in front of Flask."""
+    return bridge_flask(wsgi_middleware=True)
 
 
 def bare_fastapi(headers: list[tuple[str, str]] | None = None) -> Any:

@@ -278,14 +278,14 @@ def test_relative_links_stay_inside_the_repository(page: Path) -> None:
 
 
 def test_readme_rust_example_is_taken_from_the_compiled_example() -> None:
-    """The README's Rust block is an excerpt of crates/rust/examples/axum_bridge.rs, which `cargo test` builds
+    """The README's Rust block is an excerpt of crates/rust/examples/axum_quickstart.rs, which `cargo test` builds
     (the docs include the whole file)."""
-    example = {line.strip() for line in (ROOT / "crates/rust/examples/axum_bridge.rs").read_text().splitlines()}
+    example = {line.strip() for line in (ROOT / "crates/rust/examples/axum_quickstart.rs").read_text().splitlines()}
     rust = [b for b in code_blocks(ROOT / "README.md") if b.language == "rust"]
     assert rust, "the README has no Rust example"
     for block in rust:
         missing = [line for line in block.source.splitlines() if line.strip() and line.strip() not in example]
-        assert not missing, f"{block.name}: not in crates/rust/examples/axum_bridge.rs: {missing}"
+        assert not missing, f"{block.name}: not in crates/rust/examples/axum_quickstart.rs: {missing}"
 
 
 WORKFLOW_BLOCKS = [

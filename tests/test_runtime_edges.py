@@ -46,7 +46,7 @@ def execute(wf: Any, step_id: str, client: Client = OPEN, **body: Any) -> tuple[
     event = {"payload": {"name": "Ada"}, "controls": {}, "state": [], **body}
     raw = json.dumps(event).encode()
     signature = _native.sign(client.secret_key, raw, int(time.time() * 1000))
-    status, answer = bridge.handle("POST", query, signature, None, raw)
+    status, answer = bridge.handle("POST", "", query, signature, None, raw)
     return status, json.loads(answer)
 
 
@@ -55,7 +55,7 @@ async def execute_async(wf: Any, step_id: str) -> tuple[int, dict[str, Any]]:
     bridge = OPEN._bridge([wf], "test")
     query = f"action=execute&workflowId={wf.workflow_id}&stepId={step_id}".encode()
     event = json.dumps({"payload": {}, "controls": {}, "state": []}).encode()
-    result = bridge.handle_async("POST", query, None, None, event)
+    result = bridge.handle("POST", "", query, None, None, event, asynchronous=True)
     status, answer = await result if not isinstance(result, tuple) else result
     return status, json.loads(answer)
 

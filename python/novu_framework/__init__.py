@@ -1,4 +1,5 @@
-"""novu-framework: code-first Novu notification workflows for Python, served from Flask or FastAPI.
+"""novu-framework: code-first Novu notification workflows for Python, served from Flask, FastAPI, Django or any
+ASGI or WSGI server.
 
 Example:
     ```python

@@ -1,7 +1,7 @@
 """Type stub of the private native module (the Rust core, built by maturin)."""
 
 from collections.abc import Awaitable, Callable, Generator, Mapping
-from typing import Any, final
+from typing import Any, Literal, final, overload
 
 __version__: str
 SDK_VERSION: str
@@ -120,28 +120,30 @@ class Bridge:
     def max_turns_in_flight(self) -> int: ...
     @property
     def turns_in_flight(self) -> int: ...
+    @overload
     def handle(
         self,
         method: str,
-        query: bytes,
+        path: str,
+        query: bytes | str,
         signature: str | None,
         legacy_signature: str | None,
         body: bytes,
+        *,
+        asynchronous: Literal[False] = False,
     ) -> tuple[int, bytes] | tuple[int, bytes, Turn]: ...
-    def handle_async(
+    @overload
+    def handle(
         self,
         method: str,
-        query: bytes,
+        path: str,
+        query: bytes | str,
         signature: str | None,
         legacy_signature: str | None,
         body: bytes,
+        *,
+        asynchronous: Literal[True],
     ) -> tuple[int, bytes] | tuple[int, bytes, Turn] | Job | Awaitable[tuple[int, bytes]]: ...
-    def handle_local(
-        self, method: str, workflow_id: str, signature: str | None, legacy_signature: str | None, body: bytes
-    ) -> tuple[int, bytes]: ...
-    def handle_local_async(
-        self, method: str, workflow_id: str, signature: str | None, legacy_signature: str | None, body: bytes
-    ) -> tuple[int, bytes] | Job | Awaitable[tuple[int, bytes]]: ...
 
 @final
 class Turn:
@@ -205,10 +207,13 @@ def discover_text(workflows: list[WorkflowHandle], indent: int = 2) -> str: ...
 def sign(secret_key: str, payload: bytes, timestamp_ms: int) -> str: ...
 def resolve_client(
     secret_key: str | None = None,
-    strict_authentication: bool | None = None,
+    strict_authentication: bool | str | None = None,
     api_url: str | None = None,
     secret_key_fallback: str | None = None,
 ) -> tuple[str, bool, str, str]: ...
+def to_json(value: Any) -> bytes: ...
+def openapi_operations() -> dict[str, dict[str, dict[str, Any]]]: ...
+def error_from_answer(status: int, body: bytes) -> Exception: ...
 def cancel_trigger(
     transaction_id: str, *, api_url: str, secret_key: str, timeout: float, retries: int, backoff: float
 ) -> Any: ...

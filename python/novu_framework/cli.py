@@ -2,19 +2,22 @@
 
 - ``novu-framework sync --bridge-url URL``: asks Novu Cloud to discover a deployed bridge and store its
   workflows (what ``npx novu sync`` does), without Node.
-- ``novu-framework discover APP``: imports a Flask or FastAPI app, a workflow, or a module of workflows
-  (``module`` or ``module:attribute``) and prints what the bridge would serve; exits non-zero when it cannot.
+- ``novu-framework discover APP``: imports a Flask or FastAPI app, a ``novu_framework.asgi``/``wsgi`` app,
+  a workflow, or a module of workflows (``module`` or ``module:attribute``), or a Django project by its
+  settings module (``mysite.settings``), and prints what the bridge would serve; exits non-zero when it
+  cannot.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from . import _native
@@ -40,7 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     sync.add_argument("--timeout", type=_seconds, default=30.0, help="seconds for the whole call (default 30)")
 
     discover = commands.add_parser("discover", help="list the workflows, steps and schemas an app would serve")
-    discover.add_argument("app", help="`module:attribute` (a Flask/FastAPI app, a workflow or a list) or `module`")
+    discover.add_argument(
+        "app",
+        help="`module:attribute` (a Flask/FastAPI/ASGI/WSGI app, a workflow or a list), `module`, "
+        "or a Django settings module",
+    )
     discover.add_argument("--json", action="store_true", help="print the discover document as JSON")
     return parser
 
@@ -102,26 +109,56 @@ def _synced_ids(answer: Any) -> list[str] | None:
     return ids
 
 
-def _import(module_name: str) -> Any:
-    """Imports the user's module. An app calling `serve()` at import needs a secret key under strict
-    authentication; listing workflows needs none, so strict authentication is off during the import unless
-    the environment says otherwise."""
+@contextlib.contextmanager
+def _lenient() -> Iterator[None]:
+    """An app calling `serve()` at import needs a secret key under strict authentication; listing
+    workflows needs none, so strict authentication is off while the user's code loads unless the
+    environment says otherwise."""
     sys.path.insert(0, os.getcwd())
     variable = "NOVU_STRICT_AUTHENTICATION_ENABLED"
     unset = variable not in os.environ
     if unset:
         os.environ[variable] = "false"
     try:
-        return importlib.import_module(module_name)
+        yield
     finally:
         if unset:
             os.environ.pop(variable, None)
 
 
+def _django_workflows(settings_module: str) -> list[Workflow]:
+    """The workflows a Django project's URLconf serves through `novu_urls`."""
+    import django
+    from django.urls import URLResolver, get_resolver
+
+    from .django import BridgePattern
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
+    django.setup()
+    found: list[Workflow] = []
+
+    def walk(patterns: Any) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns)
+            elif isinstance(pattern, BridgePattern):
+                found.extend(w for w in pattern.endpoint.workflows if w not in found)
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
 def _load(spec: str) -> list[Workflow]:
-    """The workflows named by `module` or `module:attribute`."""
+    """The workflows named by `module`, `module:attribute` or a Django settings module."""
+    with _lenient():
+        return _find(spec)
+
+
+def _find(spec: str) -> list[Workflow]:
     module_name, _, attribute = spec.partition(":")
-    module = _import(module_name)
+    module = importlib.import_module(module_name)
+    if not attribute and hasattr(module, "ROOT_URLCONF") and hasattr(module, "INSTALLED_APPS"):
+        return _django_workflows(module_name)
     if not attribute:
         found = [v for v in vars(module).values() if isinstance(v, Workflow)]
         for value in vars(module).values():
@@ -142,10 +179,15 @@ def _load(spec: str) -> list[Workflow]:
 
 
 def _served_by(app: Any) -> list[Workflow]:
-    """Workflows a Flask or FastAPI app serves through novu_framework's `serve()`."""
+    """Workflows an app serves: novu_framework's ASGI/WSGI apps, Flask and FastAPI apps through `serve()`."""
+    from .asgi import App as AsgiApp
+    from .wsgi import App as WsgiApp
+
+    if isinstance(app, (AsgiApp, WsgiApp)):
+        return list(app.workflows)
     extensions = getattr(app, "extensions", None)
-    if isinstance(extensions, dict) and "novu_framework" in extensions:
-        return list(extensions["novu_framework"])
+    if isinstance(extensions, dict) and isinstance(extensions.get("novu_framework"), dict):
+        return [w for endpoint in extensions["novu_framework"].values() for w in endpoint.workflows]
     state = getattr(app, "state", None)
     served = getattr(state, "novu_framework", None) if state is not None else None
     return list(served) if isinstance(served, list) else []

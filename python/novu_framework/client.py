@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import _native
@@ -29,8 +29,9 @@ class Client:
     - ``secret_key_fallback``: ``NOVU_SECRET_KEY_FALLBACK``. While keys are rotated, inbound signatures made
       with either key are accepted; calls to the Novu API always use ``secret_key``.
     - ``strict_authentication``: on unless turned off, here or with
-      ``NOVU_STRICT_AUTHENTICATION_ENABLED=false`` (any letter case). When on, every request except the
-      health check must carry a valid ``novu-signature``. ``NODE_ENV`` is not consulted.
+      ``NOVU_STRICT_AUTHENTICATION_ENABLED=false`` (any letter case; a string given here is read the same
+      way). When on, every request except the health check must carry a valid ``novu-signature``.
+      ``NODE_ENV`` is not consulted.
     - ``api_url``: ``NOVU_API_URL``, then ``https://api.novu.co`` (``https://eu.api.novu.co`` for the EU).
 
     ``api_timeout`` bounds every call to the Novu API (retries included); ``retries`` is how many times a
@@ -54,7 +55,7 @@ class Client:
     def __init__(
         self,
         secret_key: str | None = None,
-        strict_authentication: bool | None = None,
+        strict_authentication: bool | str | None = None,
         api_url: str | None = None,
         *,
         api_timeout: float = 10.0,
@@ -109,6 +110,19 @@ class Client:
                 "Missing secret key. Set the `NOVU_SECRET_KEY` environment variable or pass `secret_key` to Client()."
             )
         return self.secret_key
+
+    @classmethod
+    def _from_settings(cls, setting: Callable[[str], Any]) -> Client:
+        """A client from a framework's settings (Flask's ``app.config``, Django's ``settings``), each
+        falling back to the environment: ``NOVU_SECRET_KEY``, ``NOVU_SECRET_KEY_FALLBACK``,
+        ``NOVU_STRICT_AUTHENTICATION_ENABLED`` (a bool, or text read as the environment variable is) and
+        ``NOVU_API_URL``."""
+        return cls(
+            setting("NOVU_SECRET_KEY") or None,
+            setting("NOVU_STRICT_AUTHENTICATION_ENABLED"),
+            setting("NOVU_API_URL") or None,
+            secret_key_fallback=setting("NOVU_SECRET_KEY_FALLBACK") or None,
+        )
 
     def _bridge(self, workflows: Iterable[Workflow], server_name: str, agents: Iterable[Agent] = ()) -> _native.Bridge:
         """The native bridge for these workflows and agents; raises when strict authentication has no key."""

@@ -66,15 +66,18 @@ class NovuError(Exception):
     Attributes:
         code: the framework error code, e.g. ``"StepNotFoundError"``.
         status: the HTTP status the bridge answers this error with.
-        message: a message that says what was wrong.
+        message: a message that says what was wrong (as the bridge answers it).
         data: details: validation errors ``[{"path", "message"}]`` or an object, or ``None``.
+
+    ``str(error)`` is the message followed by the first validation error, when there is one
+    (``... Please provide the correct step output. At /body: must be string``).
     """
 
     code: ClassVar[str] = "BridgeError"
     default_status: ClassVar[int] = 500
 
-    def __init__(self, message: str, *, data: Any = None, status: int | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, data: Any = None, status: int | None = None, detail: str | None = None) -> None:
+        super().__init__(detail or message)
         self.message = message
         self.data = data
         self.status = self.default_status if status is None else status
@@ -402,11 +405,12 @@ _BY_CODE: dict[str, type[NovuError]] = {
 }
 
 
-def _from_native(code: str, message: str, status: int, data: Any) -> NovuError:
-    """Builds the exception for an error reported by the native core."""
+def _from_native(code: str, message: str, status: int, data: Any, detail: str | None = None) -> NovuError:
+    """Builds the exception for an error reported by the native core (``detail``: the message with the
+    first validation error)."""
     cls = _BY_CODE.get(code)
     if cls is None:
-        err = NovuError(message, data=data, status=status)
+        err = NovuError(message, data=data, status=status, detail=detail)
         err.code = code  # type: ignore[misc]
         return err
-    return cls(message, data=data, status=status)
+    return cls(message, data=data, status=status, detail=detail)

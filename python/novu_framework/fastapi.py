@@ -12,96 +12,62 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, MutableMapping
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI
-from starlette.concurrency import run_in_threadpool
-from starlette.routing import Route
+from fastapi.routing import APIRoute
+from starlette.datastructures import URLPath
+from starlette.routing import BaseRoute, Match, NoMatchFound
 
-from . import _native, _turns
-from .agents import Agent
+from . import _native, asgi
+from ._endpoint import Endpoint
 from .client import Client
 from .workflow import Workflow
 
+if TYPE_CHECKING:
+    from .agents import Agent
+
 __all__ = ["serve"]
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
+
+class _BridgeRoute(BaseRoute):
+    """Routes ``base`` and every path below it, any method, to the bridge, which reads the request itself
+    (FastAPI's request and response objects and parameter parsing are not wanted here). Matched by prefix,
+    not by a pattern, so no path below ``base`` escapes to another route."""
+
+    def __init__(self, base: str, app: asgi.App) -> None:
+        self.base = base.rstrip("/")
+        self.app = app
+
+    def matches(self, scope: asgi.Scope) -> tuple[Match, asgi.Scope]:
+        if scope["type"] == "http":
+            path = asgi.path_below_mount(scope)
+            if path == self.base or path.startswith(f"{self.base}/"):
+                return Match.FULL, {"path_params": {"rest": path[len(self.base) :]}}
+        return Match.NONE, {}
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        raise NoMatchFound(name, path_params)
+
+    async def handle(self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send) -> None:
+        await self.app.respond(scope, receive, send, scope["path_params"]["rest"])
 
 
-async def _read_body(receive: Receive, limit: int) -> bytes | None:
-    """The body, but never more than ``limit + 1`` bytes (the core answers 413 past the limit); ``None``
-    when the client went away first (there is nobody left to answer)."""
-    chunks = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return None
-        chunk = message.get("body", b"")
-        if chunk:
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit or not message.get("more_body", False):
-            return b"".join(chunks)
+async def _described_only() -> None:
+    """The endpoint of the routes that only describe the bridge in OpenAPI: the bridge's route comes first
+    and matches every method and path they match, so these are never called."""
 
 
-def _signatures(scope: Scope) -> tuple[str | None, str | None]:
-    """``novu-signature`` and ``x-novu-signature``, first occurrence of each."""
-    signature = legacy = None
-    for name, value in scope["headers"]:
-        if name == b"novu-signature" and signature is None:
-            signature = value.decode("latin-1")
-        elif name == b"x-novu-signature" and legacy is None:
-            legacy = value.decode("latin-1")
-    return signature, legacy
-
-
-async def _settle(result: Any, threadpool: bool = True) -> tuple[Any, ...]:
-    """Sync user code and blocking HTTP go to the thread pool (unless told not to); async workflows run on
-    this loop. An agent event's answer carries its turn as a third item."""
-    if isinstance(result, tuple):
-        return result
-    if isinstance(result, _native.Job):
-        if threadpool or not result.runs_user_code:
-            settled: tuple[int, bytes] = await run_in_threadpool(result)
-            return settled
-        return result()
-    awaited: tuple[int, bytes] = await result
-    return awaited
-
-
-class _Endpoint:
-    """A raw ASGI endpoint: the bridge reads the request itself, so FastAPI's request and response objects,
-    parameter parsing and OpenAPI schema are not wanted here."""
-
-    def __init__(self, bridge: _native.Bridge, local: bool, threadpool: bool) -> None:
-        self.bridge = bridge
-        self.local = local
-        self.threadpool = threadpool
-        self.limit = bridge.max_body_bytes
-        self.headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in bridge.headers]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = await _read_body(receive, self.limit)
-        if body is None:
-            return
-        signature, legacy = _signatures(scope)
-        result: Any
-        if self.local:
-            workflow_id = scope["path_params"]["workflow_id"]
-            result = self.bridge.handle_local_async(scope["method"], workflow_id, signature, legacy, body)
-        else:
-            result = self.bridge.handle_async(scope["method"], scope["query_string"], signature, legacy, body)
-        status, content, *turn = await _settle(result, self.threadpool)
-        headers = [*self.headers, (b"content-length", str(len(content)).encode())]
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": content})
-        if turn:  # an agent turn: it runs now that the ack is sent
-            await _turns.run(turn[0])
+def _documentation(base: str) -> list[APIRoute]:
+    """The bridge's operations for ``/openapi.json`` and ``/docs`` (tag ``novu``), described by the core."""
+    operations: dict[str, Any] = _native.openapi_operations()
+    local = f"{base.rstrip('/')}/workflows/{{workflow_id}}/execute"
+    return [
+        APIRoute(path, _described_only, methods=[method.upper()], openapi_extra=operation)
+        for path, route in ((base, "bridge"), (local, "local"))
+        for method, operation in operations[route].items()
+    ]
 
 
 def serve(
@@ -112,32 +78,35 @@ def serve(
     *,
     agents: Iterable[Agent] = (),
     run_sync_in_threadpool: bool = True,
+    include_in_schema: bool = True,
 ) -> APIRouter:
     """Registers the Novu bridge on ``app`` at ``route`` and returns its router.
 
     Besides the bridge, ``POST {route}/workflows/{workflow_id}/execute`` runs a workflow locally (body
-    ``{"to": ..., "payload": {...}}``). ``async def`` workflows run on the event loop; sync ones, like
-    FastAPI's ``def`` endpoints, on its thread pool. ``agents`` are conversational agents (see
-    :func:`novu_framework.agents.agent`); a turn runs after its ack is sent, in the request's task (``async
-    def`` handlers on this event loop, sync ones on a bounded thread pool), so uvicorn waits for running turns
-    when it shuts down. When your sync resolvers never block (no I/O), pass
-    ``run_sync_in_threadpool=False`` to run them on the event loop and skip the thread hop (about 0.1 ms).
+    ``{"to": ..., "payload": {...}}``); any other path below ``route`` answers a JSON 404. ``async def``
+    workflows run on the event loop; sync ones, like FastAPI's ``def`` endpoints, on its thread pool. When
+    your sync resolvers never block (no I/O), pass ``run_sync_in_threadpool=False`` to run them on the event
+    loop and skip the thread hop (about 0.1 ms). Both routes appear in ``/openapi.json`` and ``/docs`` under
+    the tag ``novu`` unless ``include_in_schema=False``. Without a ``client`` the settings come from the
+    environment.
+
+    ``agents`` are conversational agents (see :func:`novu_framework.agents.agent`). A turn runs after its ack
+    is sent, in the request's task (``async def`` handlers on this event loop, sync ones on a bounded thread
+    pool), so uvicorn waits for running turns when it shuts down.
 
     Raises:
         MissingSecretKeyError: strict authentication is on and no secret key is configured.
         WorkflowAlreadyExistsError: two workflows share an id.
     """
-    workflows = list(workflows)
-    bridge = (client or Client())._bridge(workflows, "fastapi", agents)
+    bridge = asgi.App._of(Endpoint(workflows, client, "fastapi", agents), run_sync_in_threadpool)
     base = route.rstrip("/") or "/"
     router = APIRouter()
-    # No method list: every method reaches the bridge, which answers the ones it does not serve with a 405.
-    threadpool = run_sync_in_threadpool
-    router.routes.append(Route(base, _Endpoint(bridge, False, threadpool), include_in_schema=False))
-    execute = f"{base.rstrip('/')}/workflows/{{workflow_id:path}}/execute"
-    router.routes.append(Route(execute, _Endpoint(bridge, True, threadpool), include_in_schema=False))
-    app.include_router(router)
+    # Every method reaches the bridge, which answers the ones it does not serve with a JSON 405.
+    router.routes.append(_BridgeRoute(base, bridge))
+    if include_in_schema:
+        router.routes.extend(_documentation(base))
+    app.router.routes.extend(router.routes)
     # Lets `novu-framework discover module:app` list what this app serves.
     served = getattr(app.state, "novu_framework", [])
-    app.state.novu_framework = [*served, *workflows]
+    app.state.novu_framework = [*served, *bridge.workflows]
     return router

@@ -1,6 +1,10 @@
 """Serves the reference workflows on 127.0.0.1 at /api/novu until killed.
 
-    python tests/conformance/serve.py --framework {flask,fastapi} --port N [--style {sync,async}]
+    python tests/conformance/serve.py --framework F --port N [--style {sync,async}]
+
+F is one of flask (Werkzeug's server), fastapi (uvicorn), django (Django under WSGI, Werkzeug's server),
+django-asgi (Django under ASGI, uvicorn), asgi (novu_framework.asgi.App mounted at /api/novu, uvicorn) and
+wsgi (novu_framework.wsgi.App mounted at /api/novu, Werkzeug's server).
 
 Configuration comes from the environment: NOVU_SECRET_KEY, NOVU_STRICT_AUTHENTICATION_ENABLED and
 NOVU_API_URL (where `action=trigger` forwards to).
@@ -14,25 +18,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.conformance.app import make_app
+from tests.conformance.app import ASGI, FRAMEWORKS, make_app
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--framework", choices=["flask", "fastapi"], required=True)
+    parser.add_argument("--framework", choices=FRAMEWORKS, required=True)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--style", choices=["sync", "async"], default="sync")
     args = parser.parse_args()
     app = make_app(args.framework, args.style)
     print(f"serving the reference workflows on http://127.0.0.1:{args.port}/api/novu ({args.framework})", flush=True)
-    if args.framework == "flask":
-        from werkzeug.serving import run_simple
-
-        run_simple("127.0.0.1", args.port, app, threaded=True)
-    else:
+    if args.framework in ASGI:
         import uvicorn
 
         uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    else:
+        from werkzeug.serving import run_simple
+
+        run_simple("127.0.0.1", args.port, app, threaded=True)
 
 
 if __name__ == "__main__":

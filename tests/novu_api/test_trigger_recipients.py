@@ -122,7 +122,7 @@ def test_discover_json_prints_the_bridges_own_document_text() -> None:
     finally:
         sys.path.remove(str(EXAMPLES))
     bridge = Client(secret_key="sk", strict_authentication=False)._bridge(WORKFLOWS, "test")
-    status, body = bridge.handle("GET", b"action=discover", None, None, b"")
+    status, body = bridge.handle("GET", "", b"action=discover", None, None, b"")
     assert status == 200
     assert json.loads(done.stdout) == json.loads(body)
     # Same text as the bridge, only indented: key order and number formatting are the core's.

@@ -44,6 +44,12 @@ pub fn resolve(
     resolve_with(secret_key, strict_authentication, api_url, |name| std::env::var(name).ok())
 }
 
+/// A strict-authentication setting given as text (an environment variable, a framework's settings):
+/// `false` in any letter case, around spaces, turns it off; anything else leaves it on.
+pub fn strict_from_text(value: &str) -> bool {
+    !value.trim().eq_ignore_ascii_case("false")
+}
+
 /// [`resolve`] with an explicit environment, for tests.
 pub fn resolve_with(
     secret_key: Option<String>,
@@ -54,9 +60,8 @@ pub fn resolve_with(
     let non_empty = |name: &str| env(name).filter(|v| !v.is_empty());
     let secret_key =
         secret_key.or_else(|| non_empty("NOVU_SECRET_KEY")).or_else(|| non_empty("NOVU_API_KEY")).unwrap_or_default();
-    let strict_authentication = strict_authentication.unwrap_or_else(|| {
-        !env("NOVU_STRICT_AUTHENTICATION_ENABLED").is_some_and(|v| v.trim().eq_ignore_ascii_case("false"))
-    });
+    let strict_authentication = strict_authentication
+        .unwrap_or_else(|| env("NOVU_STRICT_AUTHENTICATION_ENABLED").is_none_or(|v| strict_from_text(&v)));
     let api_url = api_url
         .filter(|u| !u.is_empty())
         .or_else(|| non_empty("NOVU_API_URL"))

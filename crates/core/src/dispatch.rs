@@ -117,6 +117,23 @@ pub struct Response {
 }
 
 impl Response {
+    /// `(code, message)` of an error answer, in either route's shape (`{message, code, data}` or
+    /// `{detail, code}`), the message with its first validation issue, for request logs; `None` for a
+    /// success.
+    pub fn error_summary(&self) -> Option<(String, String)> {
+        if self.status < 400 {
+            return None;
+        }
+        let body = json::parse(self.body.as_bytes()).ok();
+        let text = |key: &str| body.as_ref().and_then(|b| b.get(key)).and_then(Value::as_str).map(str::to_string);
+        let data = body.as_ref().and_then(|b| b.get("data")).cloned();
+        let message = match text("message") {
+            Some(message) => FrameworkError::new(ErrorCode::BridgeError, message, data).detail(),
+            None => text("detail").unwrap_or_default(),
+        };
+        Some((text("code").unwrap_or_default(), message))
+    }
+
     fn json(status: u16, value: &Value) -> Response {
         Response { status, body: Body::Owned(json::stringify(value)) }
     }
@@ -135,18 +152,22 @@ pub enum Dispatch {
     Run(Box<Run>),
     /// Send this call to the Novu API (blocking), then send its response.
     Trigger(TriggerCall),
-    /// An `agent-event` that passed the checks, or was refused for safety.
+    /// An acknowledged `agent-event`: send the ack, then run the turn.
     Agent(AgentDispatch),
 }
 
-/// The outcome of an `agent-event` request that reached a registered agent.
+/// An `agent-event` that passed every check: send `response` (the ack), then run `turn`. The turn's handler
+/// code must not run before the answer is sent.
 #[derive(Debug)]
-pub enum AgentDispatch {
-    /// Send `response` (the ack), then run `turn`; the turn's handler code must not run before the answer
-    /// is sent.
-    Accepted { response: Response, turn: Box<Turn> },
-    /// Send `response` and log `warning`: nothing runs.
-    Refused { response: Response, warning: String },
+pub struct AgentDispatch {
+    pub response: Response,
+    pub turn: Box<Turn>,
+}
+
+impl AgentDispatch {
+    pub fn agent_id(&self) -> &str {
+        &self.turn.agent().id
+    }
 }
 
 /// Which route a finished run answers: the bridge (framework error shape) or the local execute route
@@ -155,6 +176,56 @@ pub enum AgentDispatch {
 pub enum Route {
     Bridge,
     Local,
+}
+
+/// What a path below the bridge's mount point names. Adapters pass the path as their framework gives it
+/// below the mount (`""`, `"/"`, `"/workflows/welcome/execute"`); one trailing slash is ignored, as
+/// Express routes ignore it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target<'a> {
+    /// The bridge itself (the mount point).
+    Bridge,
+    /// `/workflows/<workflow_id>/execute`: the local run.
+    Local(&'a str),
+    /// Anything else: answered 404 in JSON.
+    Unknown,
+}
+
+impl<'a> Target<'a> {
+    pub fn of(path: &'a str) -> Target<'a> {
+        let path = path.strip_suffix('/').unwrap_or(path);
+        if path.is_empty() {
+            return Target::Bridge;
+        }
+        match path.strip_prefix("/workflows/").and_then(|rest| rest.strip_suffix("/execute")) {
+            Some(id) if !id.is_empty() => Target::Local(id),
+            _ => Target::Unknown,
+        }
+    }
+}
+
+/// What a request asked for, as request logs report it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestInfo {
+    /// The bridge's `action` (`health-check` when absent), `run` for the local run, `unknown` for a path
+    /// the bridge does not serve.
+    pub action: String,
+    pub workflow_id: Option<String>,
+    pub step_id: Option<String>,
+}
+
+impl RequestInfo {
+    pub fn of(path: &str, query: &str) -> RequestInfo {
+        match Target::of(path) {
+            Target::Bridge => {
+                let q = Query::parse(query);
+                let action = q.action.unwrap_or_else(|| "health-check".into());
+                RequestInfo { action, workflow_id: q.workflow_id, step_id: q.step_id }
+            }
+            Target::Local(id) => RequestInfo { action: "run".into(), workflow_id: Some(id.into()), step_id: None },
+            Target::Unknown => RequestInfo { action: "unknown".into(), ..RequestInfo::default() },
+        }
+    }
 }
 
 /// A prepared `POST /v1/events/trigger` forwarding an `action=trigger` request (spec §15.1).
@@ -340,6 +411,23 @@ impl Bridge {
         RunOptions { expose_stack: !self.config.strict_authentication, limits: self.config.limits }
     }
 
+    /// Handles a request at `path` below the bridge's mount point (see [`Target`]): the bridge, the local
+    /// run, or a JSON 404. Returns which route answers, for [`Bridge::complete`].
+    pub fn dispatch_path(&self, path: &str, request: &Request<'_>) -> (Route, Dispatch) {
+        match Target::of(path) {
+            Target::Bridge => (Route::Bridge, self.dispatch(request)),
+            Target::Local(workflow_id) => (Route::Local, self.dispatch_local(workflow_id, request)),
+            Target::Unknown => {
+                let message = format!(
+                    "Nothing is served at `{path}` below the bridge: it answers at its own path and at \
+                     `/workflows/<workflow_id>/execute` below it"
+                );
+                let e = FrameworkError::pass_through(404, Some(message), None, Some("NotFoundError".into()));
+                (Route::Bridge, respond(Response::error(&e)))
+            }
+        }
+    }
+
     /// Handles a bridge request at the current time.
     pub fn dispatch(&self, request: &Request<'_>) -> Dispatch {
         self.dispatch_at(request, ids::now_ms())
@@ -425,12 +513,17 @@ impl Bridge {
         }
     }
 
+    /// The answer to an `agent-event` for an agent this bridge does not serve (upstream's 404 and body).
+    pub fn agent_not_registered(agent_id: &str) -> Response {
+        Response::json(404, &json!({"error": format!("Agent '{agent_id}' not registered")}))
+    }
+
     /// `agent-event` (agents-protocol.md §3): 404 for an unknown agent as upstream; a body that cannot run
     /// is a 400 before anything is acknowledged; then a place among the running turns or a 503.
     fn agent_event(&self, query: &Query, body: Value) -> Dispatch {
         let agent_id = query.agent_id.as_deref().unwrap_or("");
         let Some(agent) = self.agents.get(agent_id) else {
-            return respond(Response::json(404, &json!({"error": format!("Agent '{agent_id}' not registered")})));
+            return respond(Bridge::agent_not_registered(agent_id));
         };
         let request = match agents::validate(body, &self.config.agents) {
             Ok(r) => r,
@@ -439,8 +532,7 @@ impl Bridge {
         if !self.config.strict_authentication
             && let Some(e) = agents::untrusted_target(&request.target, &self.config.api_url)
         {
-            let warning = format!("agent `{agent_id}`: refused an unsigned agent event: {}", e.message);
-            return Dispatch::Agent(AgentDispatch::Refused { response: Response::error(&e), warning });
+            return respond(Response::error(&e));
         }
         if self.config.secret_key.is_empty() {
             return respond(Response::error(&FrameworkError::missing_secret_key()));
@@ -462,7 +554,7 @@ impl Bridge {
         let event = query.event.clone().unwrap_or_default();
         let turn = Turn::new(agent.clone(), event, request, config, Some(slot));
         let response = Response { status: 200, body: Body::Owned(r#"{"status":"ack"}"#.into()) };
-        Dispatch::Agent(AgentDispatch::Accepted { response, turn: Box::new(turn) })
+        Dispatch::Agent(AgentDispatch { response, turn: Box::new(turn) })
     }
 
     fn start_run(&self, mode: Mode, query: &Query, body: Value) -> Result<Run, FrameworkError> {
@@ -651,16 +743,7 @@ fn local_error(e: &FrameworkError) -> Response {
     };
     let mut body = Map::new();
     let issues = e.data.as_ref().and_then(Value::as_array).filter(|a| !a.is_empty());
-    let detail = match issues.and_then(|a| a.first()) {
-        Some(first) => {
-            let path = first.get("path").and_then(Value::as_str).unwrap_or("");
-            let message = first.get("message").and_then(Value::as_str).unwrap_or("");
-            let at = if path.is_empty() { "(root)".to_string() } else { format!("`{path}`") };
-            format!("{} At {at}: {message}", e.message)
-        }
-        None => e.message.clone(),
-    };
-    body.insert("detail".into(), Value::String(detail));
+    body.insert("detail".into(), Value::String(e.detail()));
     body.insert("code".into(), Value::String(e.code_text.clone().unwrap_or_else(|| e.code.as_str().to_string())));
     if let Some(issues) = issues {
         body.insert("errors".into(), Value::Array(issues.clone()));
@@ -838,8 +921,30 @@ mod tests {
     }
 
     #[test]
+    fn paths_below_the_mount_point() {
+        assert_eq!(Target::of(""), Target::Bridge);
+        assert_eq!(Target::of("/"), Target::Bridge);
+        assert_eq!(Target::of("/workflows/w/execute"), Target::Local("w"));
+        assert_eq!(Target::of("/workflows/w/execute/"), Target::Local("w"));
+        assert_eq!(Target::of("/workflows//execute"), Target::Unknown);
+        assert_eq!(Target::of("//"), Target::Unknown);
+        assert_eq!(Target::of("/workflows/w"), Target::Unknown);
+        let lax = BridgeConfig { strict_authentication: false, ..BridgeConfig::default() };
+        let bridge = Bridge::new(Vec::new(), lax).unwrap();
+        let (route, dispatch) = bridge.dispatch_path("/x", &Request { method: "GET", ..Request::default() });
+        let Dispatch::Respond(r) = dispatch else { panic!("a 404 is answered right away") };
+        assert_eq!((route, r.status), (Route::Bridge, 404));
+        assert_eq!(r.error_summary().map(|(code, _)| code).as_deref(), Some("NotFoundError"));
+    }
+
+    #[test]
     fn query_follows_url_search_params() {
         let q = Query::parse("action=discover&action=code&workflowId=a%20b&stepId=x+y&jobId=1");
+        let info = RequestInfo::of("", "action=execute&workflowId=w&stepId=s");
+        assert_eq!((info.action.as_str(), info.workflow_id.as_deref()), ("execute", Some("w")));
+        assert_eq!(RequestInfo::of("/", "").action, "health-check");
+        assert_eq!(RequestInfo::of("/workflows/a/b/execute/", "").workflow_id.as_deref(), Some("a/b"));
+        assert_eq!(RequestInfo::of("/nope", "").action, "unknown");
         assert_eq!(q.action.as_deref(), Some("discover"));
         assert_eq!(q.workflow_id.as_deref(), Some("a b"));
         assert_eq!(q.step_id.as_deref(), Some("x y"));

@@ -204,6 +204,23 @@ impl FrameworkError {
         Value::Object(map)
     }
 
+    /// The message followed by the first validation issue, `{message} At /name: must be string` (and
+    /// how many more there are), so that an exception or a log line says what was wrong without `data`.
+    pub fn detail(&self) -> String {
+        let issues = self.data.as_ref().and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        let Some(first) = issues.first() else {
+            return self.message.clone();
+        };
+        let path = first.get("path").and_then(Value::as_str).unwrap_or("");
+        let message = first.get("message").and_then(Value::as_str).unwrap_or("");
+        let at = if path.is_empty() { "the root" } else { path };
+        let more = match issues.len() - 1 {
+            0 => String::new(),
+            n => format!(" (and {n} more)"),
+        };
+        format!("{} At {at}: {message}{more}", self.message)
+    }
+
     /// The response body as JSON text.
     pub fn body_text(&self) -> String {
         json::stringify(&self.body())
@@ -453,6 +470,16 @@ mod tests {
             c.body_text(),
             r#"{"message":"Workflow with id: `wf` has a corrupt state. Step with id: `a` does not exist. Please provide the missing state.","data":{"workflowId":"wf","stepId":"a"},"code":"ExecutionStateCorruptError"}"#
         );
+    }
+
+    #[test]
+    fn detail_names_the_first_issue() {
+        let issue = |path: &str| ValidationIssue { path: path.into(), message: "must be string".into() };
+        let one = FrameworkError::output_invalid("w", "s", &[issue("/name")]);
+        assert!(one.detail().ends_with("step output. At /name: must be string"), "{}", one.detail());
+        let two = FrameworkError::output_invalid("w", "s", &[issue(""), issue("/b")]);
+        assert!(two.detail().ends_with("At the root: must be string (and 1 more)"), "{}", two.detail());
+        assert_eq!(FrameworkError::step_not_found("s").detail(), FrameworkError::step_not_found("s").message);
     }
 
     #[test]

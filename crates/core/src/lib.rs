@@ -14,6 +14,7 @@ pub mod error;
 pub mod hmac;
 pub mod ids;
 pub mod novu_api;
+pub mod openapi;
 pub mod steps;
 pub mod trigger;
 pub mod workflow;

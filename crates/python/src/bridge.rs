@@ -1,22 +1,24 @@
-//! The bridge object the Flask and FastAPI adapters call: bytes in, status and bytes out.
+//! The bridge object every Python adapter calls: method, path below the mount, query, signature headers
+//! and body bytes in; status and body bytes out, and one log record per request.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 
 use novu_framework_core::dispatch::{
-    AgentDispatch, Body, Bridge, BridgeConfig, Dispatch, Request, Response, Route, TriggerCall,
+    AgentDispatch, Body, Bridge, BridgeConfig, Dispatch, Request, RequestInfo, Response, Route, Target, TriggerCall,
 };
 use novu_framework_core::engine::Run;
 use novu_framework_core::error::FrameworkError;
 
 use crate::agents::{AgentEntry, PyTurn};
 use crate::driver::{Machine, NativeFuture, Poll, drive_sync};
-use crate::errors::{framework_error, log, log_message, log_warning, propagates};
+use crate::errors::{framework_error, log_request, propagates};
 use crate::workflow::{Finisher, WorkflowEntry, WorkflowHandle, WorkflowMachine, header_list};
 
 #[pyclass(module = "novu_framework._native", name = "Bridge", frozen)]
@@ -45,10 +47,37 @@ fn response_tuple<'py>(
     PyTuple::new(py, [r.status.into_pyobject(py)?.into_any(), body.into_any()])
 }
 
-fn bridge_finisher(core: Arc<Bridge>, route: Route) -> Finisher {
-    Box::new(move |py, run, returned, _raised| {
+/// One request being served: what it asked for and when it started, for its log record.
+#[derive(Clone)]
+struct Served {
+    method: String,
+    info: RequestInfo,
+    started: Instant,
+}
+
+impl Served {
+    fn start(method: &str, path: &str, query: &str) -> Served {
+        Served { method: method.to_string(), info: RequestInfo::of(path, query), started: Instant::now() }
+    }
+
+    /// Logs the request and turns its response into `(status, body)`.
+    fn answer(
+        &self,
+        py: Python<'_>,
+        response: &Response,
+        shared: &[(Arc<str>, Py<PyBytes>)],
+        failure: Option<&PyErr>,
+    ) -> PyResult<Py<PyAny>> {
+        let ms = self.started.elapsed().as_secs_f64() * 1000.0;
+        log_request(py, &self.method, &self.info, response, ms, failure);
+        Ok(response_tuple(py, response, shared)?.into_any().unbind())
+    }
+}
+
+fn bridge_finisher(core: Arc<Bridge>, route: Route, served: Served) -> Finisher {
+    Box::new(move |py, run, returned, raised| {
         let response = py.detach(|| core.complete(run, returned, route));
-        Ok(response_tuple(py, &response, &[])?.into_any().unbind())
+        served.answer(py, &response, &[], raised.as_ref())
     })
 }
 
@@ -60,7 +89,7 @@ pub struct Job {
 
 enum Work {
     Run(Box<Guarded>),
-    Trigger(TriggerCall),
+    Trigger(Box<(TriggerCall, Served)>),
 }
 
 /// A workflow run for the bridge routes: whatever goes wrong in the binding itself (a bug, not user code,
@@ -70,26 +99,34 @@ struct Guarded {
     machine: WorkflowMachine,
     core: Arc<Bridge>,
     route: Route,
+    served: Served,
 }
 
 impl Machine for Guarded {
     fn advance(&mut self, py: Python<'_>, input: Option<PyResult<Py<PyAny>>>) -> Poll {
         match self.machine.advance(py, input) {
             Poll::Ready(Err(e)) if !propagates(py, &e) => {
-                Poll::Ready(internal_error(py, &self.core, self.route, &e.to_string(), Some(&e)))
+                Poll::Ready(internal_error(py, &self.core, self.route, &self.served, &e.to_string(), Some(&e)))
             }
             other => other,
         }
     }
 }
 
-/// Logs a failure of the library itself and answers it as a 500 `BridgeError`.
-fn internal_error(py: Python<'_>, core: &Bridge, route: Route, what: &str, err: Option<&PyErr>) -> PyResult<Py<PyAny>> {
-    match err {
-        Some(e) => log(py, e, "novu_framework failed while serving a request", true),
-        None => log_message(py, &format!("novu_framework failed while serving a request: {what}")),
-    }
-    Ok(response_tuple(py, &core.internal_error(route, what), &[])?.into_any().unbind())
+/// Answers a failure of the library itself as a 500 `BridgeError`, logged with what went wrong.
+fn internal_error(
+    py: Python<'_>,
+    core: &Bridge,
+    route: Route,
+    served: &Served,
+    what: &str,
+    err: Option<&PyErr>,
+) -> PyResult<Py<PyAny>> {
+    let failure = match err {
+        Some(e) => e.clone_ref(py),
+        None => PyRuntimeError::new_err(format!("novu_framework failed while serving a request: {what}")),
+    };
+    served.answer(py, &core.internal_error(route, what), &[], Some(&failure))
 }
 
 #[pymethods]
@@ -104,13 +141,22 @@ impl Job {
         let work = self.work.lock().ok().and_then(|mut w| w.take());
         match work {
             Some(Work::Run(mut machine)) => drive_sync(py, machine.as_mut()),
-            Some(Work::Trigger(call)) => {
+            Some(Work::Trigger(work)) => {
+                let (call, served) = *work;
                 let response = py.detach(|| call.send());
-                Ok(response_tuple(py, &response, &[])?.into_any().unbind())
+                served.answer(py, &response, &[], None)
             }
             None => Err(PyRuntimeError::new_err("this job already ran")),
         }
     }
+}
+
+/// A query string given as `bytes` (ASGI, WSGI bytes) or `str` (Django's `META`).
+fn query_text<'a>(query: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, str>> {
+    if let Ok(bytes) = query.cast::<PyBytes>() {
+        return Ok(Cow::Owned(String::from_utf8_lossy(bytes.as_bytes()).into_owned()));
+    }
+    Ok(Cow::Owned(query.extract::<String>()?))
 }
 
 impl NativeBridge {
@@ -121,81 +167,86 @@ impl NativeBridge {
             .ok_or_else(|| PyRuntimeError::new_err(format!("workflow `{}` has no function", run.workflow().id)))
     }
 
-    fn machine(&self, run: Run, route: Route) -> PyResult<Guarded> {
+    fn machine(&self, run: Run, route: Route, served: Served) -> PyResult<Guarded> {
         let entry = self.entry_for(&run)?;
         let expose_stack = !self.core.config().strict_authentication;
-        let machine = WorkflowMachine::new(entry, run, expose_stack, bridge_finisher(self.core.clone(), route));
-        Ok(Guarded { machine, core: self.core.clone(), route })
+        let finisher = bridge_finisher(self.core.clone(), route, served.clone());
+        let machine = WorkflowMachine::new(entry, run, expose_stack, finisher);
+        Ok(Guarded { machine, core: self.core.clone(), route, served })
     }
 
     /// Dispatches with the GIL released; a panic in the core is answered as a 500, not propagated.
-    fn dispatch(&self, py: Python<'_>, request: &Request<'_>, local: Option<&str>) -> Dispatch {
-        let route = if local.is_some() { Route::Local } else { Route::Bridge };
+    fn dispatch(&self, py: Python<'_>, path: &str, request: &Request<'_>) -> (Route, Result<Dispatch, String>) {
+        let route = match Target::of(path) {
+            Target::Local(_) => Route::Local,
+            _ => Route::Bridge,
+        };
         let outcome = py.detach(|| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match local {
-                Some(workflow_id) => self.core.dispatch_local(workflow_id, request),
-                None => self.core.dispatch(request),
-            }))
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.core.dispatch_path(path, request)))
         });
-        outcome.unwrap_or_else(|panic| {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a panic in the core".into());
-            log_message(py, &format!("novu_framework failed while serving a request: {what}"));
-            Dispatch::Respond(self.core.internal_error(route, &what))
-        })
-    }
-
-    /// An agent event's answer: `(status, body, turn)` when a turn runs after it, else `(status, body)`.
-    fn agent_answer(&self, py: Python<'_>, dispatch: AgentDispatch) -> PyResult<Py<PyAny>> {
-        match dispatch {
-            AgentDispatch::Accepted { response, turn } => {
-                let Some(agent) = self.agents.get(&turn.agent().id).cloned() else {
-                    return internal_error(py, &self.core, Route::Bridge, "an accepted agent has no handlers", None);
-                };
-                let (status, body) = response_tuple(py, &response, &[])?.extract::<(Py<PyAny>, Py<PyAny>)>()?;
-                let turn = Py::new(py, PyTurn::new(*turn, agent))?;
-                Ok(PyTuple::new(py, [status, body, turn.into_any()])?.into_any().unbind())
-            }
-            AgentDispatch::Refused { response, warning } => {
-                log_warning(py, &warning);
-                Ok(response_tuple(py, &response, &[])?.into_any().unbind())
+        match outcome {
+            Ok((route, dispatch)) => (route, Ok(dispatch)),
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a panic in the core".into());
+                (route, Err(what))
             }
         }
     }
 
+    /// An agent event's ack with its turn, `(status, body, turn)`: the adapter runs the turn once the ack is
+    /// sent.
+    fn agent_answer(
+        &self,
+        py: Python<'_>,
+        accepted: AgentDispatch,
+        route: Route,
+        served: &Served,
+    ) -> PyResult<Py<PyAny>> {
+        let Some(agent) = self.agents.get(accepted.agent_id()).cloned() else {
+            return internal_error(py, &self.core, route, served, "an accepted agent has no handlers", None);
+        };
+        let ack = served.answer(py, &accepted.response, &[], None)?;
+        let (status, body) = ack.extract::<(Py<PyAny>, Py<PyAny>)>(py)?;
+        let turn = Py::new(py, PyTurn::new(*accepted.turn, agent))?;
+        Ok(PyTuple::new(py, [status, body, turn.into_any()])?.into_any().unbind())
+    }
+
     /// Finishes a dispatch on this thread.
-    fn finish_sync(&self, py: Python<'_>, dispatch: Dispatch, route: Route) -> PyResult<Py<PyAny>> {
+    fn finish_sync(&self, py: Python<'_>, dispatch: Dispatch, route: Route, served: Served) -> PyResult<Py<PyAny>> {
         let result = match dispatch {
-            Dispatch::Respond(r) => return Ok(response_tuple(py, &r, &self.shared)?.into_any().unbind()),
-            Dispatch::Agent(a) => self.agent_answer(py, a),
+            Dispatch::Respond(r) => return served.answer(py, &r, &self.shared, None),
+            Dispatch::Agent(a) => self.agent_answer(py, a, route, &served),
             Dispatch::Trigger(call) => {
                 let response = py.detach(|| call.send());
-                response_tuple(py, &response, &[]).map(|t| t.into_any().unbind())
+                return served.answer(py, &response, &[], None);
             }
-            Dispatch::Run(run) => self.machine(*run, route).and_then(|mut m| drive_sync(py, &mut m)),
+            Dispatch::Run(run) => self.machine(*run, route, served.clone()).and_then(|mut m| drive_sync(py, &mut m)),
         };
         result.or_else(|e| {
             if propagates(py, &e) {
                 return Err(e);
             }
-            internal_error(py, &self.core, route, &e.to_string(), Some(&e))
+            internal_error(py, &self.core, route, &served, &e.to_string(), Some(&e))
         })
     }
 
     /// Finishes a dispatch for an async adapter: a ready tuple, a [`Job`] for a worker thread (sync user
     /// code, blocking HTTP), or an awaitable driving an async workflow on the caller's event loop.
-    fn finish_async(&self, py: Python<'_>, dispatch: Dispatch, route: Route) -> PyResult<Py<PyAny>> {
+    fn finish_async(&self, py: Python<'_>, dispatch: Dispatch, route: Route, served: Served) -> PyResult<Py<PyAny>> {
         match dispatch {
-            Dispatch::Respond(r) => Ok(response_tuple(py, &r, &self.shared)?.into_any().unbind()),
-            Dispatch::Agent(a) => self.agent_answer(py, a),
-            Dispatch::Trigger(call) => Ok(Py::new(py, Job { work: Mutex::new(Some(Work::Trigger(call))) })?.into_any()),
+            Dispatch::Respond(r) => served.answer(py, &r, &self.shared, None),
+            Dispatch::Agent(a) => self.agent_answer(py, a, route, &served),
+            Dispatch::Trigger(call) => {
+                Ok(Py::new(py, Job { work: Mutex::new(Some(Work::Trigger(Box::new((call, served))))) })?.into_any())
+            }
             Dispatch::Run(run) => {
-                let machine = match self.machine(*run, route) {
+                let machine = match self.machine(*run, route, served.clone()) {
                     Ok(m) => m,
-                    Err(e) => return internal_error(py, &self.core, route, &e.to_string(), Some(&e)),
+                    Err(e) => return internal_error(py, &self.core, route, &served, &e.to_string(), Some(&e)),
                 };
                 if machine.machine.is_async() {
                     Ok(Py::new(py, NativeFuture::new(Box::new(machine)))?.into_any())
@@ -312,70 +363,31 @@ impl NativeBridge {
         self.core.turns_in_flight()
     }
 
-    /// Handles a bridge request; returns `(status, body)`.
-    #[pyo3(signature = (method, query, signature, legacy_signature, body))]
+    /// Handles a request at `path` below the bridge's mount point (`""` or `"/"` for the bridge,
+    /// `"/workflows/<id>/execute"` for the local run, anything else a JSON 404); `query` is the raw query
+    /// string, as `bytes` or `str`. Returns `(status, body)`; with `asynchronous`, for async adapters, it
+    /// may instead return a `Job` to call on a worker thread (sync user code, blocking HTTP) or an
+    /// awaitable (an async workflow, run on the caller's event loop).
+    #[pyo3(signature = (method, path, query, signature, legacy_signature, body, *, asynchronous=false))]
+    #[allow(clippy::too_many_arguments)]
     fn handle(
         &self,
         py: Python<'_>,
         method: &str,
-        query: &[u8],
+        path: &str,
+        query: &Bound<'_, PyAny>,
         signature: Option<&str>,
         legacy_signature: Option<&str>,
         body: &[u8],
+        asynchronous: bool,
     ) -> PyResult<Py<PyAny>> {
-        let query = String::from_utf8_lossy(query);
+        let query = query_text(query)?;
+        let served = Served::start(method, path, &query);
         let request = Request { method, query: &query, signature, legacy_signature, body };
-        let dispatch = self.dispatch(py, &request, None);
-        self.finish_sync(py, dispatch, Route::Bridge)
-    }
-
-    /// Like `handle`, for async adapters: returns `(status, body)`, a `Job` to call on a worker thread, or
-    /// an awaitable.
-    #[pyo3(signature = (method, query, signature, legacy_signature, body))]
-    fn handle_async(
-        &self,
-        py: Python<'_>,
-        method: &str,
-        query: &[u8],
-        signature: Option<&str>,
-        legacy_signature: Option<&str>,
-        body: &[u8],
-    ) -> PyResult<Py<PyAny>> {
-        let query = String::from_utf8_lossy(query);
-        let request = Request { method, query: &query, signature, legacy_signature, body };
-        let dispatch = self.dispatch(py, &request, None);
-        self.finish_async(py, dispatch, Route::Bridge)
-    }
-
-    /// Handles `POST {route}/workflows/<workflow_id>/execute`; returns `(status, body)`.
-    #[pyo3(signature = (method, workflow_id, signature, legacy_signature, body))]
-    fn handle_local(
-        &self,
-        py: Python<'_>,
-        method: &str,
-        workflow_id: &str,
-        signature: Option<&str>,
-        legacy_signature: Option<&str>,
-        body: &[u8],
-    ) -> PyResult<Py<PyAny>> {
-        let request = Request { method, query: "", signature, legacy_signature, body };
-        let dispatch = self.dispatch(py, &request, Some(workflow_id));
-        self.finish_sync(py, dispatch, Route::Local)
-    }
-
-    /// The async twin of `handle_local` (same return forms as `handle_async`).
-    #[pyo3(signature = (method, workflow_id, signature, legacy_signature, body))]
-    fn handle_local_async(
-        &self,
-        py: Python<'_>,
-        method: &str,
-        workflow_id: &str,
-        signature: Option<&str>,
-        legacy_signature: Option<&str>,
-        body: &[u8],
-    ) -> PyResult<Py<PyAny>> {
-        let request = Request { method, query: "", signature, legacy_signature, body };
-        let dispatch = self.dispatch(py, &request, Some(workflow_id));
-        self.finish_async(py, dispatch, Route::Local)
+        match self.dispatch(py, path, &request) {
+            (route, Ok(dispatch)) if asynchronous => self.finish_async(py, dispatch, route, served),
+            (route, Ok(dispatch)) => self.finish_sync(py, dispatch, route, served),
+            (route, Err(what)) => internal_error(py, &self.core, route, &served, &what, None),
+        }
     }
 }

@@ -1,12 +1,13 @@
 //! Errors across the boundary: framework errors become the public exception classes of
-//! `novu_framework.errors`; exceptions raised by user code become the core's `UserError`, and are logged
-//! with their traceback (the response never carries one under strict authentication).
+//! `novu_framework.errors`; exceptions raised by user code become the core's `UserError` (the request's
+//! log record carries their traceback; the response never does under strict authentication).
 
 use pyo3::exceptions::{PyBaseException, PyException};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyInt};
 
+use novu_framework_core::dispatch::{RequestInfo, Response};
 use novu_framework_core::error::{ErrorCode, FrameworkError, PassThrough, UserError};
 use novu_framework_core::workflow::DefinitionError;
 
@@ -46,7 +47,8 @@ pub fn framework_error(py: Python<'_>, e: &FrameworkError) -> PyErr {
             None => py.None().into_bound(py),
         };
         let code = e.code_text.clone().unwrap_or_else(|| e.code.as_str().to_string());
-        let exc = modules(py)?.errors.bind(py).getattr("_from_native")?.call1((code, &e.message, e.status(), data))?;
+        let errors = modules(py)?.errors.bind(py);
+        let exc = errors.getattr("_from_native")?.call1((code, &e.message, e.status(), data, e.detail()))?;
         Ok(PyErr::from_value(exc))
     })();
     built.unwrap_or_else(|err| err)
@@ -76,7 +78,7 @@ pub fn propagates(py: Python<'_>, err: &PyErr) -> bool {
 /// What user code raised, for the core. Framework errors keep their code; exceptions with an integer
 /// `status_code` (or `statusCode`) between 400 and 499 keep their status (spec §4.3); anything else is an
 /// exception with its message and, when `expose_stack`, its traceback.
-pub fn user_error(py: Python<'_>, err: &PyErr, expose_stack: bool, context: &str) -> UserError {
+pub fn user_error(py: Python<'_>, err: &PyErr, expose_stack: bool) -> UserError {
     let value = err.value(py);
     if let Some(e) = native_framework_error(py, value) {
         return UserError::Framework(Box::new(e));
@@ -97,10 +99,8 @@ pub fn user_error(py: Python<'_>, err: &PyErr, expose_stack: bool, context: &str
             .flatten()
             .filter(|c| !c.is_none())
             .and_then(|c| c.str().ok().map(|s| s.to_string()));
-        log(py, err, context, false);
         return UserError::PassThrough(Box::new(PassThrough { status, message, data, code }));
     }
-    log(py, err, context, true);
     let message = value
         .str()
         .map(|s| s.to_string())
@@ -160,7 +160,71 @@ fn traceback_text(py: Python<'_>, err: &PyErr) -> Option<String> {
     Some(parts.concat())
 }
 
-/// Logs a user exception with its traceback on the `novu_framework` logger.
+/// One request's log record on the `novu_framework` logger: DEBUG for an answer below 400, WARNING for
+/// 4xx, ERROR for 5xx (with the traceback of `failure`, the exception user code raised, when there is one),
+/// with `extra` fields `action`, `workflow_id`, `step_id`, `status` and `duration_ms`. The message names
+/// the request and the error; it never holds a header (so never a signature) or the secret key.
+pub fn log_request(
+    py: Python<'_>,
+    method: &str,
+    info: &RequestInfo,
+    response: &Response,
+    ms: f64,
+    failure: Option<&PyErr>,
+) {
+    let level = match response.status {
+        ..400 => 10,
+        400..500 => 30,
+        _ => 40,
+    };
+    let Ok(m) = modules(py) else { return };
+    let logger = m.logger.bind(py);
+    // Logging must never turn into a second failure.
+    if !logger.call_method1(pyo3::intern!(py, "isEnabledFor"), (level,)).and_then(|b| b.is_truthy()).unwrap_or(false) {
+        return;
+    }
+    let _ = (|| -> PyResult<()> {
+        let mut message = format!("{method} {}", info.action);
+        if let Some(workflow_id) = &info.workflow_id {
+            message.push(' ');
+            message.push_str(workflow_id);
+            if let Some(step_id) = &info.step_id {
+                message.push('/');
+                message.push_str(step_id);
+            }
+        }
+        message.push_str(&format!(": {}", response.status));
+        let summary = response.error_summary();
+        if let Some((code, _)) = summary.as_ref().filter(|(code, _)| !code.is_empty()) {
+            message.push_str(&format!(" {code}"));
+        }
+        message.push_str(&format!(" in {ms:.1} ms"));
+        if let Some((_, text)) = summary.as_ref().filter(|(_, text)| !text.is_empty()) {
+            message.push_str(&format!(": {text}"));
+        }
+        // Ids and messages come from the request: no line breaks or other control characters in a log line.
+        let message: String = message
+            .chars()
+            .flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] })
+            .collect();
+        let extra = PyDict::new(py);
+        extra.set_item("action", &info.action)?;
+        extra.set_item("workflow_id", &info.workflow_id)?;
+        extra.set_item("step_id", &info.step_id)?;
+        extra.set_item("status", response.status)?;
+        extra.set_item("duration_ms", ms)?;
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("extra", extra)?;
+        if let Some(err) = failure.filter(|_| level == 40) {
+            kwargs.set_item("exc_info", exc_info(py, err)?)?;
+        }
+        logger.call_method("log", (level, "%s", message), Some(&kwargs))?;
+        Ok(())
+    })();
+}
+
+/// Logs an exception with its traceback on the `novu_framework` logger (agent turns, which run after their
+/// request's record).
 pub fn log(py: Python<'_>, err: &PyErr, context: &str, as_error: bool) {
     let Ok(m) = modules(py) else { return };
     let kwargs = PyDict::new(py);
@@ -177,12 +241,5 @@ pub fn log(py: Python<'_>, err: &PyErr, context: &str, as_error: bool) {
 pub fn log_message(py: Python<'_>, message: &str) {
     if let Ok(m) = modules(py) {
         let _ = m.logger.bind(py).call_method1("error", ("%s", message));
-    }
-}
-
-/// Logs a message at warning level on the `novu_framework` logger.
-pub fn log_warning(py: Python<'_>, message: &str) {
-    if let Ok(m) = modules(py) {
-        let _ = m.logger.bind(py).call_method1("warning", ("%s", message));
     }
 }

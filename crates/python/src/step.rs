@@ -405,7 +405,7 @@ impl StepMachine {
         if propagates(py, &err) {
             return self.interrupted(py, err);
         }
-        let cause = user_error(py, &err, self.expose_stack, &format!("step `{}` raised", self.id));
+        let cause = user_error(py, &err, self.expose_stack);
         let e = self.run.with(py, |run| match phase {
             Phase::Skip => run.skip(Err(cause)).err(),
             _ => run.resolved(Err(cause)).err(),
@@ -482,22 +482,25 @@ impl StepMachine {
     }
 
     fn after_provider(&mut self, py: Python<'_>, index: usize, result: PyResult<Py<PyAny>>) -> PyResult<Poll> {
-        let output = match result.and_then(|v| from_py(v.bind(py))) {
-            Ok(v) => Ok(v),
+        let (output, raised) = match result.and_then(|v| from_py(v.bind(py))) {
+            Ok(v) => (Ok(v), None),
             Err(e) if propagates(py, &e) => return self.interrupted(py, e),
-            Err(e) => Err(user_error(
-                py,
-                &e,
-                self.expose_stack,
-                &format!("provider `{}` of step `{}` raised", self.provider_id, self.id),
-            )),
+            Err(e) => (Err(user_error(py, &e, self.expose_stack)), Some(e)),
         };
         let id = self.provider_id.as_str();
         let next = self.run.with(py, |run| {
             run.provider_resolved(id, output)?;
             next_after(run, index + 1)
         })?;
-        self.proceed(py, next)
+        // The provider's own exception stays the cause of the step's error (and in the request's log).
+        self.proceed(py, next).inspect_err(|err| {
+            if let Some(raised) = raised
+                && err.get_type(py).is_subclass_of::<pyo3::exceptions::PyException>().unwrap_or(false)
+                && err.cause(py).is_none()
+            {
+                err.set_cause(py, Some(raised));
+            }
+        })
     }
 }
 

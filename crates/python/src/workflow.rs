@@ -255,10 +255,7 @@ impl WorkflowMachine {
             Ok(()) => (Ok(()), None),
             Err(e) if is_halt(py, &e) => (Ok(()), None),
             Err(e) if propagates(py, &e) => return Ok(Poll::Ready(Err(e))),
-            Err(e) => (
-                Err(user_error(py, &e, self.expose_stack, &format!("workflow `{}` raised", self.entry.definition.id))),
-                Some(e),
-            ),
+            Err(e) => (Err(user_error(py, &e, self.expose_stack)), Some(e)),
         };
         let finisher = self.finisher.take().ok_or_else(|| PyRuntimeError::new_err("workflow run finished twice"))?;
         let unawaited = self.run.first_unawaited();

@@ -1,122 +1,200 @@
-//! Serving Rust workflows: requests in, responses out, for any HTTP server.
+//! Serving workflows: a bridge answers Novu's requests, over `http` types for any server or over the core's
+//! own request type.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use novu_framework_core::config::ClientSettings;
-use novu_framework_core::dispatch::{
-    Bridge as CoreBridge, BridgeConfig, ConfigError, Dispatch, Request, Response, Route,
-};
-use novu_framework_core::engine::Run;
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue};
+use http::{HeaderMap, StatusCode};
+use http_body::Body as HttpBody;
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 
+use novu_framework_core::dispatch::{Body, Bridge as CoreBridge, ConfigError, Dispatch, Request, Response, Route};
+
+use crate::client::Client;
+use crate::error::BoxError;
+use crate::exec::blocking;
 use crate::workflow::{Workflow, WorkflowFn, drive};
 
-/// A request whose protocol work is done; finishing it runs user closures or calls the Novu API.
-#[derive(Debug)]
-pub struct Pending {
-    dispatch: Dispatch,
-    route: Route,
-}
-
-impl Pending {
-    /// True when finishing makes a blocking HTTP call (`action=trigger`).
-    pub fn blocks(&self) -> bool {
-        matches!(self.dispatch, Dispatch::Trigger(_))
-    }
-
-    /// Which route the request came in on (how its errors are shaped).
-    pub fn route(&self) -> Route {
-        self.route
-    }
-}
-
-/// A bridge serving a fixed set of workflows.
+/// A bridge serving a fixed set of workflows: what Novu discovers, previews and executes.
+///
+/// ```
+/// use novu_framework::{Bridge, Client, Empty, SmsOutput, Step, Workflow};
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let ping = Workflow::new("ping", |_: Empty, step: Step| async move {
+///     step.sms("text", |_: Empty| async { Ok(SmsOutput { body: "pong".into() }) }).await?;
+///     Ok(())
+/// })?;
+/// let client = Client::builder().secret_key("nv-secret").build();
+/// let bridge = Bridge::new(&client, [ping])?;
+/// let request = http::Request::get("/api/novu?action=health-check").body(String::new())?;
+/// let response = bridge.handle(request).await;
+/// assert_eq!(response.status(), 200);
+/// # Ok::<(), novu_framework::BoxError>(())
+/// # }).unwrap();
+/// ```
 pub struct Bridge {
     core: CoreBridge,
     funcs: HashMap<String, WorkflowFn>,
+    headers: HeaderMap,
+    /// The discover and health-check documents as `Bytes`, so that answering them copies nothing.
+    shared: [(Arc<str>, Bytes); 2],
 }
 
 impl std::fmt::Debug for Bridge {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Bridge").field("workflows", &self.funcs.len()).finish()
+        f.debug_struct("Bridge").field("workflows", &self.funcs.len()).field("config", self.core.config()).finish()
     }
 }
 
 impl Bridge {
-    /// Builds a bridge; `server_name` is reported in the `novu-framework-server` header.
-    pub fn new(workflows: Vec<Workflow>, settings: ClientSettings, server_name: &str) -> Result<Bridge, ConfigError> {
-        let config = BridgeConfig {
-            secret_key: settings.secret_key,
-            strict_authentication: settings.strict_authentication,
-            api_url: settings.api_url,
-            server_name: server_name.to_string(),
-            ..BridgeConfig::default()
-        };
-        Self::with_config(workflows, config)
+    /// A bridge for these workflows. Fails when strict authentication is on without a secret key
+    /// (`MissingSecretKeyError`), or when two workflows share an id (`WorkflowAlreadyExistsError`).
+    pub fn new(client: &Client, workflows: impl IntoIterator<Item = Workflow>) -> Result<Bridge, ConfigError> {
+        Bridge::with_server_name(client, workflows, "rust")
     }
 
-    pub fn with_config(workflows: Vec<Workflow>, config: BridgeConfig) -> Result<Bridge, ConfigError> {
+    /// [`Bridge::new`] reporting `server_name` (e.g. `axum`) in the `novu-framework-server` header.
+    pub fn with_server_name(
+        client: &Client,
+        workflows: impl IntoIterator<Item = Workflow>,
+        server_name: &str,
+    ) -> Result<Bridge, ConfigError> {
+        let workflows: Vec<Workflow> = workflows.into_iter().collect();
         let definitions = workflows.iter().map(|w| w.definition.clone()).collect();
-        let core = CoreBridge::new(definitions, config)?;
+        let core = CoreBridge::new(definitions, client.bridge_config(server_name))?;
+        let mut headers = HeaderMap::new();
+        for (name, value) in core.headers() {
+            let value = HeaderValue::from_str(value).map_err(|_| ConfigError {
+                code: novu_framework_core::error::ErrorCode::BridgeError,
+                message: format!("the `{name}` header value {value:?} is not a valid HTTP header value"),
+            })?;
+            headers.insert(HeaderName::from_static(name), value);
+        }
+        let [discover, health] = core.shared_bodies().map(|body| (body.clone(), Bytes::from(body.to_string())));
         let funcs = workflows.into_iter().map(|w| (w.definition.id.clone(), w.func)).collect();
-        Ok(Bridge { core, funcs })
+        Ok(Bridge { core, funcs, headers, shared: [discover, health] })
     }
 
-    /// The static headers to send with every response.
-    pub fn headers(&self) -> &[(&'static str, String)] {
-        self.core.headers()
-    }
-
+    /// The protocol core, for its configuration and workflow definitions.
     pub fn core(&self) -> &CoreBridge {
         &self.core
     }
 
-    /// Answers a bridge request. A `trigger` action blocks on the Novu API: async servers use
-    /// [`Bridge::prepare`] and finish blocking work on a blocking-capable thread.
-    pub fn handle(&self, request: &Request<'_>) -> Response {
-        self.finish(self.prepare(request))
+    /// The headers every answer carries (content type, CORS, the framework's version headers).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
     }
 
-    /// Does the protocol work of a request that needs no user code or network; the rest is left to
-    /// [`Bridge::finish`].
-    pub fn prepare(&self, request: &Request<'_>) -> Pending {
-        Pending { dispatch: self.core.dispatch(request), route: Route::Bridge }
+    /// Answers a request to the bridge route, or to `<bridge route>/workflows/<workflow_id>/execute` (the
+    /// local run of a workflow) when the path ends that way. The body is read up to the client's
+    /// `max_body_bytes` (413 beyond). Blocking work (the trigger action's call to Novu) runs off the async
+    /// threads.
+    pub async fn handle<B>(&self, request: http::Request<B>) -> http::Response<Full<Bytes>>
+    where
+        B: HttpBody,
+        B::Error: Into<BoxError>,
+    {
+        let (parts, body) = request.into_parts();
+        let workflow_id = local_workflow_id(parts.uri.path());
+        let route = if workflow_id.is_some() { Route::Local } else { Route::Bridge };
+        let bytes = match Limited::new(body, self.core.config().max_body_bytes).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(e) => {
+                let response = if e.downcast_ref::<LengthLimitError>().is_some() {
+                    self.core.payload_too_large(route)
+                } else {
+                    self.core.unreadable_body(route)
+                };
+                return self.reply(response);
+            }
+        };
+        let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+        let request = Request {
+            method: parts.method.as_str(),
+            query: parts.uri.query().unwrap_or(""),
+            signature: header("novu-signature"),
+            legacy_signature: header("x-novu-signature"),
+            body: &bytes,
+        };
+        let response = match &workflow_id {
+            Some(id) => self.respond_local(id, &request).await,
+            None => self.respond(&request).await,
+        };
+        self.reply(response)
     }
 
-    /// [`Bridge::prepare`] for `POST {route}/workflows/<workflow_id>/execute`.
-    pub fn prepare_local(&self, workflow_id: &str, request: &Request<'_>) -> Pending {
-        Pending { dispatch: self.core.dispatch_local(workflow_id, request), route: Route::Local }
+    /// Answers a bridge request given as the core's [`Request`].
+    pub async fn respond(&self, request: &Request<'_>) -> Response {
+        self.complete(self.core.dispatch(request), Route::Bridge).await
     }
 
-    /// Runs the workflow closures or sends the trigger call a prepared request needs.
-    pub fn finish(&self, pending: Pending) -> Response {
-        self.complete(pending.dispatch, pending.route)
+    /// [`Bridge::respond`] as if the clock read `now_ms` (for tests and benchmarks with fixed signatures).
+    pub async fn respond_at(&self, request: &Request<'_>, now_ms: f64) -> Response {
+        self.complete(self.core.dispatch_at(request, now_ms), Route::Bridge).await
     }
 
-    /// As [`Bridge::handle`] at a fixed clock (for tests and benchmarks with precomputed signatures).
-    pub fn handle_at(&self, request: &Request<'_>, now_ms: f64) -> Response {
-        self.complete(self.core.dispatch_at(request, now_ms), Route::Bridge)
+    /// Answers `POST <bridge route>/workflows/<workflow_id>/execute` given as the core's [`Request`].
+    pub async fn respond_local(&self, workflow_id: &str, request: &Request<'_>) -> Response {
+        self.complete(self.core.dispatch_local(workflow_id, request), Route::Local).await
     }
 
-    /// Answers `POST {route}/workflows/<workflow_id>/execute`.
-    pub fn handle_local(&self, workflow_id: &str, request: &Request<'_>) -> Response {
-        self.finish(self.prepare_local(workflow_id, request))
-    }
-
-    fn complete(&self, dispatch: Dispatch, route: Route) -> Response {
+    async fn complete(&self, dispatch: Dispatch, route: Route) -> Response {
         match dispatch {
-            Dispatch::Respond(r) => r,
-            Dispatch::Trigger(call) => call.send(),
-            Dispatch::Run(mut run) => self.run(&mut run, route),
-            // This API registers no agents, so the core never accepts an agent event for it.
-            Dispatch::Agent(_) => self.core.internal_error(route, "agents are not served by the Rust API"),
+            Dispatch::Respond(response) => response,
+            Dispatch::Trigger(call) => match blocking(move || call.send()).await {
+                Ok(response) => response,
+                Err(e) => self.core.internal_error(route, &e),
+            },
+            Dispatch::Run(run) => {
+                let Some(func) = self.funcs.get(&run.workflow().id) else {
+                    return self.core.internal_error(route, "no function is registered for this workflow");
+                };
+                let (mut run, returned) = drive(func, run).await;
+                self.core.complete(&mut run, returned, route)
+            }
+            // This API registers no agents: answered as the core answers an agent it does not know.
+            Dispatch::Agent(agent) => CoreBridge::agent_not_registered(agent.agent_id()),
         }
     }
 
-    fn run(&self, run: &mut Run, route: Route) -> Response {
-        let returned = match self.funcs.get(&run.workflow().id) {
-            Some(func) => drive(func, run),
-            None => Ok(()),
+    /// The core's answer as an `http` response with the bridge's headers.
+    pub fn reply(&self, response: Response) -> http::Response<Full<Bytes>> {
+        let body = match response.body {
+            Body::Owned(text) => Bytes::from(text),
+            Body::Shared(text) => match self.shared.iter().find(|(s, _)| Arc::ptr_eq(s, &text)) {
+                Some((_, bytes)) => bytes.clone(),
+                None => Bytes::from(text.to_string()),
+            },
         };
-        self.core.complete(run, returned, route)
+        let mut out = http::Response::new(Full::new(body));
+        *out.status_mut() = StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        *out.headers_mut() = self.headers.clone();
+        out
+    }
+}
+
+/// The workflow id of a path ending in `/workflows/<id>/execute`, percent-decoded (ids may contain `/`).
+/// Bytes that are not UTF-8 become U+FFFD, so such an id is answered as an unknown workflow.
+fn local_workflow_id(path: &str) -> Option<String> {
+    let rest = &path[path.find("/workflows/")? + "/workflows/".len()..];
+    let raw = rest.strip_suffix("/execute").filter(|id| !id.is_empty())?;
+    Some(percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_workflow_id;
+
+    #[test]
+    fn local_routes_are_recognised_by_their_path() {
+        assert_eq!(local_workflow_id("/api/novu/workflows/welcome/execute").as_deref(), Some("welcome"));
+        assert_eq!(local_workflow_id("/workflows/a%2Fb/c/execute").as_deref(), Some("a/b/c"));
+        assert_eq!(local_workflow_id("/api/novu/workflows/%FF/execute").as_deref(), Some("\u{FFFD}"));
+        assert_eq!(local_workflow_id("/api/novu"), None);
+        assert_eq!(local_workflow_id("/api/novu/workflows/welcome"), None);
+        assert_eq!(local_workflow_id("/api/novu/workflows//execute"), None);
     }
 }

@@ -1,22 +1,39 @@
 //! The axum adapter under inputs the corpus does not cover: ids that are not UTF-8, paths next to the
 //! routes, bodies over the limit, and workflow closures that panic. Every answer is the bridge's JSON.
 
-use std::sync::Arc;
+#![cfg(feature = "axum")]
 
-use novu_framework::core::dispatch::BridgeConfig;
-use novu_framework::{Bridge, StepOptions, Workflow};
+use novu_framework::{BoxError, Bridge, Client, Empty, SmsOutput, Step, Workflow};
 use serde_json::{Value, json};
 
+async fn explode(_: Empty) -> Result<SmsOutput, BoxError> {
+    panic!("resolver bug")
+}
+
 fn workflows() -> Vec<Workflow> {
-    let ok = Workflow::builder("ok").build(|step| {
-        step.sms("text", StepOptions::new(), |_| Ok(json!({"body": "hi"})))?;
+    let ok = Workflow::new("ok", |_: Empty, step: Step| async move {
+        step.sms("text", |_: Empty| async { Ok(SmsOutput { body: "hi".into() }) }).await?;
         Ok(())
     });
-    let panics = Workflow::builder("panics").build(|step| {
-        step.sms("text", StepOptions::new(), |_| -> Result<Value, _> { panic!("resolver bug") })?;
+    let panics = Workflow::new("panics", |_: Empty, step: Step| async move {
+        step.sms("text", explode).await?;
         Ok(())
     });
-    vec![ok.expect("ok"), panics.expect("panics")]
+    // Panics in the workflow function itself, before it returns its future (not in discovery).
+    let early = Workflow::new("early", |flag: Flag, step: Step| {
+        assert!(!flag.panic, "workflow function bug");
+        async move {
+            step.sms("text", |_: Empty| async { Ok(SmsOutput { body: "hi".into() }) }).await?;
+            Ok(())
+        }
+    });
+    vec![ok.expect("ok"), panics.expect("panics"), early.expect("early")]
+}
+
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+struct Flag {
+    #[serde(default)]
+    panic: bool,
 }
 
 struct Server {
@@ -25,18 +42,12 @@ struct Server {
 }
 
 fn serve(max_body_bytes: usize) -> Server {
-    let config = BridgeConfig {
-        secret_key: "sk".into(),
-        strict_authentication: false,
-        server_name: "axum".into(),
-        max_body_bytes,
-        ..BridgeConfig::default()
-    };
-    let bridge = Arc::new(Bridge::with_config(workflows(), config).expect("bridge"));
+    let client = Client::builder().secret_key("sk").strict_authentication(false).max_body_bytes(max_body_bytes).build();
+    let bridge = Bridge::with_server_name(&client, workflows(), "axum").expect("bridge");
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
     let base = format!("http://{}/api/novu", listener.local_addr().expect("addr"));
-    let app = novu_framework::axum::router(bridge, "/api/novu");
+    let app = axum::Router::new().nest("/api/novu", novu_framework::axum::router(bridge));
     runtime.spawn(async move { axum::serve(listener, app).await });
     Server { base, _runtime: runtime }
 }
@@ -90,6 +101,10 @@ fn hostile_requests_get_the_bridges_json_answers() {
     assert!(answer["message"].as_str().unwrap_or_default().contains("resolver bug"), "{body}");
     let (status, body) = post(&format!("{base}/workflows/panics/execute"), r#"{"to":"s","payload":{}}"#);
     assert_eq!((status, json_of(&body)["code"].clone()), (500, json!("BridgeError")));
+    let early = r#"{"payload":{"panic":true},"controls":{},"state":[]}"#;
+    let (status, body) = post(&format!("{base}?action=execute&workflowId=early&stepId=text"), early);
+    assert_eq!((status, json_of(&body)["code"].clone()), (500, json!("BridgeError")), "{body}");
+    assert!(json_of(&body)["message"].as_str().unwrap_or_default().contains("workflow function bug"), "{body}");
     let (status, _) = post(&format!("{base}?action=execute&workflowId=ok&stepId=text"), event);
     assert_eq!(status, 200);
 }

@@ -1,18 +1,18 @@
-//! Every case of the conformance corpus over real HTTP against the axum adapter (strict authentication on,
-//! a loopback stand-in for the Novu API), with the reference workflows written as Rust closures.
+//! Every case of the conformance corpus over real HTTP against the reference server's bridge and routes
+//! (examples/reference_server: the 7 reference workflows written with the async typed API), strict
+//! authentication on, a loopback stand-in for the Novu API.
 #![cfg(feature = "axum")]
 
 mod support;
+#[path = "../examples/reference_server/workflows.rs"]
+mod workflows;
 
+use novu_framework::Client;
+use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::sync::Arc;
 
-use novu_framework::Bridge;
-use novu_framework::core::config::resolve;
-use serde_json::{Value, json};
-
-use support::{corpus, reference};
+use support::corpus;
 
 /// A minimal Novu API stand-in: `POST /v1/events/trigger` echoes what it received, as the recording's did.
 fn novu_api_stand_in() -> String {
@@ -70,14 +70,13 @@ fn novu_api_stand_in() -> String {
 }
 
 #[test]
-fn every_corpus_case_passes_on_axum() {
+fn every_corpus_case_passes_on_the_reference_server() {
     let api = novu_api_stand_in();
-    let settings = resolve(Some(corpus::SECRET.into()), Some(true), Some(api));
-    let bridge = Arc::new(Bridge::new(reference::workflows(), settings, "axum").expect("bridge"));
+    let client = Client::builder().secret_key(corpus::SECRET).strict_authentication(true).api_url(api).build();
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
     let base = format!("http://{}/api/novu", listener.local_addr().expect("addr"));
-    let app = novu_framework::axum::router(bridge, "/api/novu");
+    let app = workflows::app(&client).expect("the reference server's app builds");
     runtime.spawn(async move { axum::serve(listener, app).await });
     let mut failures = Vec::new();
     let cases = corpus::cases();

@@ -79,9 +79,7 @@ mod tests {
     fn answer(d: &Dispatch) -> (u16, Value) {
         let r = match d {
             Dispatch::Respond(r) => r,
-            Dispatch::Agent(AgentDispatch::Accepted { response, .. } | AgentDispatch::Refused { response, .. }) => {
-                response
-            }
+            Dispatch::Agent(AgentDispatch { response, .. }) => response,
             other => panic!("unexpected {other:?}"),
         };
         (r.status, serde_json::from_slice(r.body.as_bytes()).unwrap())
@@ -103,7 +101,7 @@ mod tests {
         assert_eq!(answer(&send(&b, QUERY, &json!({}), true)).0, 400);
         let accepted = send(&b, QUERY, &ok, true);
         assert_eq!(answer(&accepted), (200, json!({"status": "ack"})));
-        let Dispatch::Agent(AgentDispatch::Accepted { turn, .. }) = accepted else { panic!() };
+        let Dispatch::Agent(AgentDispatch { turn, .. }) = accepted else { panic!() };
         assert_eq!((turn.agent().id.as_str(), turn.event(), turn.call()), ("bot", "onMessage", Call::Message));
         assert_eq!(b.turns_in_flight(), 1);
         drop(turn);
@@ -114,9 +112,10 @@ mod tests {
     fn foreign_urls_are_refused_only_without_strict_authentication() {
         let foreign = event("http://127.0.0.1:4198/v1/agents/bot/reply");
         let lax = send(&bridge(false, 64), QUERY, &foreign, false);
-        let Dispatch::Agent(AgentDispatch::Refused { ref warning, .. }) = lax else { panic!("{lax:?}") };
-        assert!(warning.contains("refused an unsigned agent event") && !warning.contains("sk"));
-        assert_eq!(answer(&lax).1["code"], "UntrustedAgentUrlError");
+        let Dispatch::Respond(ref refused) = lax else { panic!("nothing runs for a refused event: {lax:?}") };
+        let (code, message) = refused.error_summary().unwrap();
+        assert_eq!((refused.status, code.as_str()), (403, "UntrustedAgentUrlError"));
+        assert!(message.starts_with("Refused an unsigned agent event") && !message.contains("sk"), "{message}");
         assert_eq!(answer(&send(&bridge(true, 64), QUERY, &foreign, true)).0, 200);
     }
 

@@ -146,9 +146,9 @@ pub fn untrusted_target(target: &Target, api_url: &str) -> Option<FrameworkError
     Some(FrameworkError::new(
         ErrorCode::UntrustedAgentUrlError,
         format!(
-            "`{key}` {url:?} is not on the configured Novu API URL ({api_url}); with strict authentication off the \
-             bridge sends its secret key only there. Set NOVU_API_URL to the Novu API that calls this bridge, or \
-             turn strict authentication on"
+            "Refused an unsigned agent event: `{key}` {url:?} is not on the configured Novu API URL ({api_url}); \
+             with strict authentication off the bridge sends its secret key only there. Set NOVU_API_URL to the \
+             Novu API that calls this bridge, or turn strict authentication on"
         ),
         None,
     ))
@@ -223,7 +223,7 @@ mod tests {
         assert!(
             refused
                 .message
-                .starts_with("`eventsUrl` \"http://127.0.0.1:4198/v1/e\" is not on the configured Novu API URL")
+                .starts_with("Refused an unsigned agent event: `eventsUrl` \"http://127.0.0.1:4198/v1/e\" is not on")
         );
         assert!(untrusted_target(&Target::Reply("https://127.0.0.1:4199/r".into()), api).is_some());
         assert!(
