@@ -6,6 +6,8 @@
 - After an ASGI response (FastAPI, uvicorn), :func:`run` runs the turn inside the request's task: ``async
   def`` handlers on the server's event loop, sync ones on the same thread pool. The server therefore waits
   for running turns when it shuts down gracefully (bound that wait with ``--timeout-graceful-shutdown``).
+- Django under ASGI closes its response on the request's worker thread, where :func:`finish` runs the turn
+  to its end, so the server waits for it too.
 
 Turns never raise into the web server: the native turn logs its own failures. At interpreter exit, turns
 still running get ``shutdown_timeout`` seconds to finish.
@@ -25,7 +27,7 @@ from typing import Any
 
 from . import _native
 
-__all__ = ["configure", "offload", "run", "running", "start"]
+__all__ = ["configure", "finish", "offload", "run", "running", "start"]
 
 log = logging.getLogger("novu_framework")
 
@@ -113,6 +115,16 @@ def start(turn: _native.Turn) -> None:
         asyncio.run_coroutine_threadsafe(_drive(turn), _runner.background_loop())
     else:
         _runner.submit(turn.run)
+
+
+def finish(turn: _native.Turn) -> None:
+    """Runs a turn to its end from a worker thread of an ASGI request that is still open after its response
+    was sent (Django under ASGI closes a response in the request's own thread): sync handlers on this
+    thread, ``async def`` ones on the background loop. The server waits for the request, so for the turn."""
+    if turn.is_async:
+        asyncio.run_coroutine_threadsafe(_drive(turn), _runner.background_loop()).result()
+    else:
+        turn.run()
 
 
 async def run(turn: _native.Turn) -> None:
