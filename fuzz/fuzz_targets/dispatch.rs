@@ -49,7 +49,7 @@ fuzz_target!(|data: &[u8]| {
         Dispatch::Trigger(call) => {
             assert!(!forged, "a request with a forged signature reached the trigger call");
             let debug = format!("{call:?}");
-            assert!(!debug.contains(SECRET) && !debug.contains(FALLBACK), "{debug}");
+            assert!(mentions_key || !(debug.contains(SECRET) || debug.contains(FALLBACK)), "{debug}");
             return;
         }
     };
