@@ -135,6 +135,11 @@ fn regressions() {
         ("<!DOCTYPE <script>aert(1)</scrippt>x", "<!DOCTYPE <script>aert(1)x"),
         // `<style>` holds raw text; the `<script>` inside is text to a browser.
         ("<style><script>alert(1)</script></style>", "<style><script>alert(1)</script></style>"),
+        // `</style&gx;` does not end raw text for a browser (only whitespace, `/` or `>` after the name do).
+        (
+            "<style/>&lt;/style&gx;&lt;script&gt;alert(1)&lt;/script&gt;",
+            "<style></style&gx;<script>alert(1)</script></style>",
+        ),
         // Descriptor numbers are written the JavaScript way...
         ("<img srcset=\"a 9999999999999999999999w\"\">", "<img srcset=\"a 1e+22w\" />"),
         // ...which upstream then refuses, so a second pass drops the attribute.
