@@ -73,11 +73,8 @@ impl Validator<'_> {
                 // nothing, so it keeps what an earlier evaluation of this keyword in the same function left
                 // there (a previous item of an enclosing array) and is undefined the first time.
                 match list.iter().position(Option::is_some) {
-                    Some(first) if items.len() <= first => {
-                        if !self.carried(key) {
-                            return true;
-                        }
-                    }
+                    Some(first) if items.len() <= first && !self.carried(key) => return true,
+                    // Checked now (every checked item passed), or skipped with the variable already true.
                     Some(_) => self.carry(key, true),
                     None => {}
                 }
