@@ -25,6 +25,7 @@ import http.client
 import json
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -36,6 +37,7 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -357,13 +359,16 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="server processes (default 2)")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (> 1; default 8)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", metavar="REGEX", help="send only the requests whose name matches (diagnosis)")
     args = parser.parse_args()
     if args.requests < 2 or args.concurrency < 1 or args.workers < 1:
         parser.error("--requests must be at least 2, --concurrency and --workers at least 1")
     if args.framework == "flask" and args.threads < 2:
         parser.error("--threads must be more than 1 (gthread workers with several threads)")
 
-    templates = corpus_templates() + extra_templates()
+    templates = [t for t in corpus_templates() + extra_templates() if re.search(args.only or "", t.name)]
+    if not templates:
+        parser.error(f"no request name matches {args.only!r}")
     rng = random.Random(args.seed)
     requests = rng.choices(templates, weights=[t.weight for t in templates], k=args.requests)
     half = len(requests) // 2
@@ -374,6 +379,9 @@ def main() -> None:
         f"{args.requests} requests from {args.concurrency} clients, seed {args.seed}",
         flush=True,
     )
+    # The stand-in's listen backlog (socketserver's default is 5) would overflow when many triggers are
+    # forwarded at once, and its refused connections would show as the bridge's 500s.
+    ThreadingHTTPServer.request_queue_size = 1024
     with NovuApiStandIn(SECRET) as api, tempfile.NamedTemporaryFile("w+b", suffix=".log") as log:
         port = free_port()
         proc = start(args.framework, port, args.workers, args.threads, api.url, log)
