@@ -138,3 +138,26 @@ fn the_budget_is_shared_by_the_renders_of_one_request() {
     let err = compile_controls_cached(&controls, &context, &limits, &cache, &mut spent).expect_err("over budget");
     assert_eq!(err.data["name"], "LimitError");
 }
+
+/// Found by fuzzing JSON repair: `data` strings on which jsonrepair recurses without bound aborted the
+/// process with a stack overflow. They now fail to repair, as upstream's throws, and stay as they are.
+#[test]
+fn data_strings_that_repair_cannot_finish_stay_as_they_are() {
+    let concatenation = format!("[\"a\"{}]", "+\"a\"".repeat(200_000));
+    let restarts = format!("{{\"a\": \"x\", \"b{},\"c\": \"z\"}}", "\\\\".repeat(40));
+    for data in [concatenation, restarts] {
+        let controls = json!({"subject": "s", "data": {"x": data}});
+        let text = data.clone();
+        let compiled = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                assert!(novu_framework_core::json::jsonrepair(&text).is_err());
+                compile_controls(&controls, &json!({}), &Limits::default())
+            })
+            .unwrap()
+            .join()
+            .unwrap()
+            .unwrap();
+        assert_eq!(compiled["data"]["x"], data);
+    }
+}

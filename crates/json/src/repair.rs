@@ -13,9 +13,22 @@ pub struct RepairError(pub String);
 /// Deepest nesting accepted (deeper input is refused rather than risking the stack).
 const MAX_DEPTH: usize = 128;
 
+/// Deepest chain of string parses accepted: each `+` of a concatenation and each restart of a string whose
+/// end quote turned out to be misplaced parses the rest in a nested call, as upstream does. Upstream fails
+/// with "Maximum call stack size exceeded" on inputs that restart forever and somewhere between 2,000 and
+/// 5,000 concatenated strings; this bound fails the same way, earlier (512), so that even a debug build on a
+/// 2 MiB thread stack (Rust's default for spawned threads) never overflows.
+const MAX_STRING_CALLS: usize = 512;
+
 /// Repairs `text` into valid JSON text.
 pub fn jsonrepair(text: &str) -> Result<String, RepairError> {
-    let mut r = Repair { text: text.chars().collect(), i: 0, output: String::with_capacity(text.len() + 8), depth: 0 };
+    let mut r = Repair {
+        text: text.chars().collect(),
+        i: 0,
+        output: String::with_capacity(text.len() + 8),
+        depth: 0,
+        string_calls: 0,
+    };
     r.run()?;
     Ok(r.output)
 }
@@ -25,6 +38,8 @@ struct Repair {
     i: usize,
     output: String,
     depth: usize,
+    /// Nested `parse_string` calls under way (see [`MAX_STRING_CALLS`]).
+    string_calls: usize,
 }
 
 fn is_whitespace(c: Option<char>) -> bool {
@@ -499,6 +514,20 @@ impl Repair {
     }
 
     fn parse_string(&mut self, stop_at_delimiter: bool, stop_at_index: Option<usize>) -> Result<bool, RepairError> {
+        if self.string_calls >= MAX_STRING_CALLS {
+            return Err(err("Maximum call stack size exceeded"));
+        }
+        self.string_calls += 1;
+        let result = self.parse_string_from_here(stop_at_delimiter, stop_at_index);
+        self.string_calls -= 1;
+        result
+    }
+
+    fn parse_string_from_here(
+        &mut self,
+        stop_at_delimiter: bool,
+        stop_at_index: Option<usize>,
+    ) -> Result<bool, RepairError> {
         let skip_escape_chars = self.cur() == Some('\\');
         if skip_escape_chars {
             self.i += 1;

@@ -59,23 +59,33 @@ impl Validator<'_> {
                 }
             }
             Items::Tuple(list) => {
+                let key = &a.items as *const Items as usize;
                 for (i, (item, schema)) in items.iter_mut().zip(list).enumerate() {
                     if let Some(id) = schema
                         && !self.eval(*id, item, &Path::Index(path, i), ctx)
                     {
+                        self.carry(key, false);
                         return false;
                     }
                 }
-                // ajv quirk: its generated code carries on only if at least one item of the tuple was checked,
-                // so an array too short for the first checked position skips `contains` and `uniqueItems`.
-                if list.iter().position(Option::is_some).is_some_and(|first| items.len() <= first) {
-                    return true;
+                // ajv quirk: its generated code carries on to `contains` and `uniqueItems` only if the tuple's
+                // `valid` variable is true. An array too short for the first checked position assigns it
+                // nothing, so it keeps what an earlier evaluation of this keyword in the same function left
+                // there (a previous item of an enclosing array) and is undefined the first time.
+                match list.iter().position(Option::is_some) {
+                    Some(first) if items.len() <= first && !self.carried(key) => return true,
+                    // Checked now (every checked item passed), or skipped with the variable already true.
+                    Some(_) => self.carry(key, true),
+                    None => {}
                 }
             }
         }
         if let Some(contains) = a.contains {
             let found = match contains {
                 None => !items.is_empty(),
+                // ajv loops over the items setting its `valid` variable; an empty array leaves it as an
+                // earlier evaluation of this keyword in the same function left it (false the first time).
+                Some(_) if items.is_empty() => self.carried(&a.contains as *const _ as usize),
                 Some(id) => {
                     let start = self.errors.len();
                     let found = items
@@ -85,6 +95,7 @@ impl Validator<'_> {
                     if found || !ctx.composite {
                         self.errors.truncate(start);
                     }
+                    self.carry(&a.contains as *const _ as usize, found);
                     found
                 }
             };
@@ -100,6 +111,18 @@ impl Validator<'_> {
             return false;
         }
         true
+    }
+
+    /// What ajv's `valid` variable of the keyword at `key` last held in this function (undefined: false).
+    fn carried(&self, key: usize) -> bool {
+        self.carried.iter().any(|&(k, valid)| k == key && valid)
+    }
+
+    fn carry(&mut self, key: usize, valid: bool) {
+        match self.carried.iter_mut().find(|(k, _)| *k == key) {
+            Some(entry) => entry.1 = valid,
+            None => self.carried.push((key, valid)),
+        }
     }
 
     pub(super) fn object(

@@ -102,11 +102,15 @@ pub(crate) struct Validator<'a> {
     /// composite contexts a keyword's own error ends ajv's function at once, but a failed call does not:
     /// the caller carries on to the enclosing `if`, which then adds its own error too.
     soft_failure: bool,
+    /// The last value ajv's `valid` variables of tuple `items` and of `contains` keywords took in the
+    /// function being run, keyed by the keyword's address: code that assigns them nothing (an array too
+    /// short to check) leaves what an earlier evaluation set. See `array`.
+    carried: Vec<(usize, bool)>,
 }
 
 impl<'a> Validator<'a> {
     pub(crate) fn new(nodes: &'a [Node]) -> Self {
-        Validator { nodes, errors: Vec::new(), depth: 0, overflow: None, soft_failure: false }
+        Validator { nodes, errors: Vec::new(), depth: 0, overflow: None, soft_failure: false, carried: Vec::new() }
     }
 
     fn error(&mut self, ctx: Ctx, path: &Path<'_>, message: impl FnOnce() -> String) {
@@ -218,7 +222,10 @@ impl<'a> Validator<'a> {
             return self.eval(r.target, data, path, ctx);
         }
         let called = Ctx { composite: false, ..ctx };
+        // A function of its own starts with its own variables.
+        let outer = std::mem::take(&mut self.carried);
         let valid = self.eval(r.target, data, path, called);
+        self.carried = outer;
         if !valid {
             self.soft_failure = true;
         }
