@@ -1,13 +1,18 @@
-"""Real HTTP servers on loopback for the tests: the Flask and FastAPI apps under test, and a stand-in
-for the Novu API that records what it receives."""
+"""Real HTTP servers on loopback for the tests: the apps under test (in this process, or a script serving
+them in a child process), and a stand-in for the Novu API that records what it receives."""
 
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -60,6 +65,45 @@ def serve_asgi(app: Any) -> Iterator[str]:
 def serve_app(framework: str, app: Any) -> Iterator[str]:
     with serve_wsgi(app) if framework == "flask" else serve_asgi(app) as base:
         yield base
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serve_script(script: str, args: Sequence[str], env: dict[str, str], probe: str = "/api/novu") -> Iterator[str]:
+    """Runs ``python script --port N *args`` with ``env`` added to this environment; yields its base URL once
+    ``probe`` answers, and stops it (SIGTERM) afterwards. Its output goes to a file, not a pipe that nobody
+    reads while it serves (a full pipe would block the server's logging)."""
+    port = free_port()
+    command = [sys.executable, script, "--port", str(port), *args]
+    with tempfile.TemporaryFile() as output:
+        proc = subprocess.Popen(command, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT)
+        base = f"http://{HOST}:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                if proc.poll() is not None:
+                    output.seek(0)
+                    raise RuntimeError(f"{script} exited with {proc.returncode}: {output.read().decode()[-4000:]}")
+                try:
+                    urllib.request.urlopen(f"{base}{probe}", timeout=1).read()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"{script} did not answer at {base}{probe} within 30 s") from None
+                    time.sleep(0.1)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
 
 
 class NovuApiStandIn:

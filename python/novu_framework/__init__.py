@@ -17,6 +17,7 @@ Example:
 """
 
 from ._native import SDK_VERSION as __version__
+from .agents import Agent, agent
 from .client import Client
 from .errors import NovuApiError, NovuError
 from .step import AsyncStep, Step
@@ -24,6 +25,7 @@ from .trigger import TriggerResult
 from .workflow import Workflow, workflow
 
 __all__ = [
+    "Agent",
     "AsyncStep",
     "Client",
     "NovuApiError",
@@ -32,5 +34,6 @@ __all__ = [
     "TriggerResult",
     "Workflow",
     "__version__",
+    "agent",
     "workflow",
 ]

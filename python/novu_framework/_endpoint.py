@@ -1,17 +1,24 @@
 """The one request path every adapter serves: an adapter hands over the method, the path below the
 bridge's mount point, the query string, the two signature headers and the raw body, and sends back the
 status, the bridge's static headers and the body bytes. Everything in between (routing below the mount,
-signatures, the protocol, request logs) happens in the native core."""
+signatures, the protocol, request logs) happens in the native core.
+
+An acknowledged agent event's answer carries its turn as a third item, ``(status, body, turn)``: the
+adapter sends the ack, then hands the turn to ``novu_framework._turns`` (``start`` after a WSGI response,
+``await run`` after an ASGI one), so no handler code runs before the ack is out."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _native
 from .client import Client
 from .workflow import Workflow
+
+if TYPE_CHECKING:
+    from .agents import Agent
 
 try:  # Starlette, FastAPI and Litestar run on anyio: its thread pool also works under trio.
     from anyio import to_thread as _anyio_threads
@@ -20,12 +27,12 @@ except ImportError:  # plain asyncio servers without anyio
 
 __all__ = ["Endpoint"]
 
-Answer = tuple[int, bytes]
+Answer = tuple[int, bytes] | tuple[int, bytes, _native.Turn]
 
 
-async def _in_thread(job: Callable[[], Answer]) -> Answer:
+async def _in_thread(job: Callable[[], tuple[int, bytes]]) -> tuple[int, bytes]:
     if _anyio_threads is not None:
-        answer: Answer = await _anyio_threads.run_sync(job)
+        answer: tuple[int, bytes] = await _anyio_threads.run_sync(job)
         return answer
     return await asyncio.to_thread(job)
 
@@ -42,15 +49,18 @@ def _from_meta(meta: Mapping[str, Any], path: str, body: bytes) -> tuple[str, st
 
 
 class Endpoint:
-    """What one ``serve()`` (or app) serves: its workflows and the native bridge built for them.
+    """What one ``serve()`` (or app) serves: its workflows and agents, and the native bridge built for them.
 
     Adding another kind of served object means adding it here (and to ``Client._bridge``); the adapters
     only pass it along.
     """
 
-    def __init__(self, workflows: Iterable[Workflow], client: Client | None, server: str) -> None:
+    def __init__(
+        self, workflows: Iterable[Workflow], client: Client | None, server: str, agents: Iterable[Agent] = ()
+    ) -> None:
         self.workflows = list(workflows)
-        self.bridge = (client or Client())._bridge(self.workflows, server)
+        self.agents = list(agents)
+        self.bridge = (client or Client())._bridge(self.workflows, server, self.agents)
         self.limit = self.bridge.max_body_bytes
         self.headers = self.bridge.headers
 
@@ -75,7 +85,7 @@ class Endpoint:
         return await self.settle(result, threadpool)
 
     @staticmethod
-    async def settle(result: Answer | _native.Job | Awaitable[Answer], threadpool: bool = True) -> Answer:
+    async def settle(result: Answer | _native.Job | Awaitable[tuple[int, bytes]], threadpool: bool = True) -> Answer:
         """Sync user code and blocking HTTP go to a worker thread (sync user code stays on the loop when
         ``threadpool`` is false); async workflows run on this loop."""
         if isinstance(result, tuple):

@@ -9,16 +9,23 @@ Example:
 
     app = Starlette(routes=[Mount("/api/novu", App([welcome]))])
     ```
+
+Agents: ``App([welcome], agents=[support_bot])``. A turn runs in its request's task once the ack is sent, so
+the server waits for running turns when it shuts down gracefully.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from . import _turns
 from ._endpoint import Endpoint
 from .client import Client
 from .workflow import Workflow
+
+if TYPE_CHECKING:
+    from .agents import Agent
 
 __all__ = ["App"]
 
@@ -75,6 +82,11 @@ class App:
     sync ones on a worker thread, as FastAPI runs ``def`` endpoints. When your sync resolvers never block
     (no I/O), ``run_sync_in_threadpool=False`` runs them on the event loop and skips the thread hop.
 
+    ``agents`` are conversational agents (see :func:`novu_framework.agents.agent`). A turn runs after its ack
+    is sent, in the request's task: ``async def`` handlers on the event loop, sync ones on a bounded thread
+    pool. Servers wait for running requests when they shut down gracefully, so they wait for running turns
+    (uvicorn bounds that wait with ``--timeout-graceful-shutdown``).
+
     Without a ``client`` the settings come from the environment (see :class:`novu_framework.Client`).
 
     Raises:
@@ -86,10 +98,11 @@ class App:
         self,
         workflows: Iterable[Workflow] = (),
         *,
+        agents: Iterable[Agent] = (),
         client: Client | None = None,
         run_sync_in_threadpool: bool = True,
     ) -> None:
-        self._setup(Endpoint(workflows, client, "asgi"), run_sync_in_threadpool)
+        self._setup(Endpoint(workflows, client, "asgi", agents), run_sync_in_threadpool)
 
     @classmethod
     def _of(cls, endpoint: Endpoint, run_sync_in_threadpool: bool) -> App:
@@ -122,7 +135,9 @@ class App:
         body = await _read_body(receive, self._endpoint.limit)
         if body is None:
             return
-        status, content = await self._endpoint.answer_scope(scope, path, body, self._threadpool)
+        status, content, *turn = await self._endpoint.answer_scope(scope, path, body, self._threadpool)
         headers = [*self._headers, (b"content-length", str(len(content)).encode())]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": content})
+        if turn:  # an agent event: its turn runs now that the ack is sent
+            await _turns.run(turn[0])

@@ -10,6 +10,7 @@ from . import _native
 from .errors import MissingSecretKeyError
 
 if TYPE_CHECKING:
+    from .agents import Agent
     from .workflow import Workflow
 
 __all__ = ["Client"]
@@ -39,6 +40,10 @@ class Client:
     Novu cannot deliver twice). ``max_body_bytes`` caps request bodies the bridge accepts (5 MiB).
     ``liquid_limits`` bounds the rendering of controls per request: ``max_iterations`` (loop iterations,
     1,000,000), ``max_string_bytes`` and ``max_output_bytes`` (4 MiB each), ``max_work_bytes`` (64 MiB).
+    ``agent_limits`` bounds agent turns: ``max_history`` (history entries a request may carry, 1,000),
+    ``max_reply_bytes`` (a reply's text or card, 256 KiB) and ``max_turns_in_flight`` (turns running at once
+    per bridge, 64; past it Novu gets a 503 and retries). At exit, running turns get
+    ``agent_shutdown_timeout`` seconds (25) to finish.
 
     Example:
         ```python
@@ -59,6 +64,8 @@ class Client:
         max_body_bytes: int | None = None,
         liquid_limits: Mapping[str, int] | None = None,
         secret_key_fallback: str | None = None,
+        agent_limits: Mapping[str, int] | None = None,
+        agent_shutdown_timeout: float = 25.0,
     ) -> None:
         secret, strict, url, fallback = _native.resolve_client(
             secret_key, strict_authentication, api_url, secret_key_fallback
@@ -71,9 +78,12 @@ class Client:
             raise ValueError("api_timeout must be a positive number of seconds")
         if max_body_bytes is not None and (not _positive_int(max_body_bytes)):
             raise ValueError("max_body_bytes must be a positive number of bytes")
-        for name, value in (liquid_limits or {}).items():
-            if not _positive_int(value):
-                raise ValueError(f"liquid_limits[{name!r}] must be a positive integer, not {value!r}")
+        for what, limits in (("liquid_limits", liquid_limits), ("agent_limits", agent_limits)):
+            for name, value in (limits or {}).items():
+                if not _positive_int(value):
+                    raise ValueError(f"{what}[{name!r}] must be a positive integer, not {value!r}")
+        if not math.isfinite(agent_shutdown_timeout) or agent_shutdown_timeout < 0:
+            raise ValueError("agent_shutdown_timeout must be 0 or more seconds")
         if retries < 0:
             raise ValueError("retries must be 0 or more")
         if retry_backoff < 0:
@@ -83,6 +93,8 @@ class Client:
         self.retry_backoff: float = retry_backoff
         self.max_body_bytes: int | None = max_body_bytes
         self.liquid_limits: dict[str, int] | None = dict(liquid_limits) if liquid_limits is not None else None
+        self.agent_limits: dict[str, int] | None = dict(agent_limits) if agent_limits is not None else None
+        self.agent_shutdown_timeout: float = agent_shutdown_timeout
 
     def __repr__(self) -> str:
         key = "set" if self.secret_key else "unset"
@@ -112,15 +124,23 @@ class Client:
             secret_key_fallback=setting("NOVU_SECRET_KEY_FALLBACK") or None,
         )
 
-    def _bridge(self, workflows: Iterable[Workflow], server_name: str) -> _native.Bridge:
-        """The native bridge for these workflows; raises when strict authentication has no key."""
+    def _bridge(self, workflows: Iterable[Workflow], server_name: str, agents: Iterable[Agent] = ()) -> _native.Bridge:
+        """The native bridge for these workflows and agents; raises when strict authentication has no key."""
+        from . import _turns
+        from .agents import Agent
+
+        specs = []
+        for a in agents:
+            if not isinstance(a, Agent):
+                raise TypeError(f"serve() takes agents made with agent(), not {type(a).__name__}")
+            specs.append(a._native_spec())
         handles = []
         for wf in workflows:
             handle = getattr(wf, "_handle", None)
             if handle is None:
                 raise TypeError(f"serve() takes workflows made with @workflow, not {type(wf).__name__}")
             handles.append(handle)
-        return _native.Bridge(
+        bridge = _native.Bridge(
             handles,
             secret_key=self.secret_key,
             strict_authentication=self.strict_authentication,
@@ -130,4 +150,9 @@ class Client:
             api_timeout=self.api_timeout,
             liquid_limits=self.liquid_limits,
             secret_key_fallback=self.secret_key_fallback,
+            agents=specs,
+            agent_limits=self.agent_limits,
         )
+        if specs:
+            _turns.configure(max_threads=bridge.max_turns_in_flight, shutdown_timeout=self.agent_shutdown_timeout)
+        return bridge

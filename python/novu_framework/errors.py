@@ -20,6 +20,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 __all__ = [
+    "AgentDeliveryError",
+    "AgentError",
     "BridgeError",
     "ExecutionEventControlInvalidError",
     "ExecutionEventPayloadInvalidError",
@@ -50,6 +52,8 @@ __all__ = [
     "StepControlCompilationFailedError",
     "StepExecutionFailedError",
     "StepNotFoundError",
+    "TooManyAgentTurnsError",
+    "UntrustedAgentUrlError",
     "WorkflowAlreadyExistsError",
     "WorkflowNotFoundError",
     "WorkflowPayloadInvalidError",
@@ -284,6 +288,62 @@ class WorkflowPayloadInvalidError(NovuError):
 
     code = "WorkflowPayloadInvalidError"
     default_status = 400
+
+
+class UntrustedAgentUrlError(NovuError):
+    """Without strict authentication, an agent event named a reply or events URL that is not on the configured
+    Novu API URL: the bridge refuses it instead of sending its secret key there."""
+
+    code = "UntrustedAgentUrlError"
+    default_status = 403
+
+
+class TooManyAgentTurnsError(NovuError):
+    """The bridge already runs as many agent turns as ``max_turns_in_flight`` allows (Novu retries later)."""
+
+    code = "TooManyAgentTurnsError"
+    default_status = 503
+
+
+class AgentError(Exception):
+    """An agent turn failed: the handler raised, its content was invalid, or a call to Novu failed.
+
+    ``on_error`` handlers receive one. When a handler raises something else, the ``AgentError`` carries it as
+    ``cause`` (and as ``__cause__``).
+
+    Attributes:
+        message: what went wrong.
+        cause: the exception the handler raised, if any.
+    """
+
+    def __init__(self, message: str, *, cause: BaseException | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.cause = cause
+        self.__cause__ = cause
+
+
+class AgentDeliveryError(AgentError):
+    """Novu answered a reply (or another call of a turn) with an error status.
+
+    The message reads ``Delivery failed: <reason>[: <Novu's message>]``.
+
+    Attributes:
+        status_code: the HTTP status, or 0 when no answer arrived.
+        response_body: the answer's text.
+
+    Example::
+
+        try:
+            ctx.reply("Hello!")
+        except AgentDeliveryError as e:
+            print(e.status_code, e.message)  # 401 Delivery failed: Unauthorized: ...
+    """
+
+    def __init__(self, message: str, *, status_code: int, response_body: str) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.response_body = response_body
 
 
 class NovuApiError(Exception):

@@ -13,7 +13,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
@@ -24,6 +24,9 @@ from . import _native, asgi
 from ._endpoint import Endpoint
 from .client import Client
 from .workflow import Workflow
+
+if TYPE_CHECKING:
+    from .agents import Agent
 
 __all__ = ["serve"]
 
@@ -73,6 +76,7 @@ def serve(
     workflows: Iterable[Workflow] = (),
     client: Client | None = None,
     *,
+    agents: Iterable[Agent] = (),
     run_sync_in_threadpool: bool = True,
     include_in_schema: bool = True,
 ) -> APIRouter:
@@ -86,11 +90,15 @@ def serve(
     the tag ``novu`` unless ``include_in_schema=False``. Without a ``client`` the settings come from the
     environment.
 
+    ``agents`` are conversational agents (see :func:`novu_framework.agents.agent`). A turn runs after its ack
+    is sent, in the request's task (``async def`` handlers on this event loop, sync ones on a bounded thread
+    pool), so uvicorn waits for running turns when it shuts down.
+
     Raises:
         MissingSecretKeyError: strict authentication is on and no secret key is configured.
         WorkflowAlreadyExistsError: two workflows share an id.
     """
-    bridge = asgi.App._of(Endpoint(workflows, client, "fastapi"), run_sync_in_threadpool)
+    bridge = asgi.App._of(Endpoint(workflows, client, "fastapi", agents), run_sync_in_threadpool)
     base = route.rstrip("/") or "/"
     router = APIRouter()
     # Every method reaches the bridge, which answers the ones it does not serve with a JSON 405.

@@ -31,13 +31,16 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.datastructures import Headers
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from . import wsgi
+from . import _turns, wsgi
 from ._endpoint import Endpoint
 from .client import Client
 from .workflow import Workflow
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
+
+    from . import _native
+    from .agents import Agent
 
 __all__ = ["NovuBridge", "serve"]
 
@@ -62,21 +65,28 @@ class _Answer(Response):
         return headers
 
 
-def _answer_factory(pairs: list[tuple[str, str]]) -> Callable[[int, bytes], Response]:
+def _answer_factory(pairs: list[tuple[str, str]]) -> Callable[..., Response]:
     """Answers with fresh headers per request (after-request hooks may change them), copied from a template
-    checked once instead of validating the ten static headers again on every response."""
+    checked once instead of validating the ten static headers again on every response. An agent event's
+    turn starts once the ack is sent (when the server closes the response)."""
     template = Headers(pairs)
     if type(getattr(template, "_list", None)) is not list:  # another Werkzeug layout: the public path
-        return lambda status, body: Response(body, status, pairs)
+        return lambda status, body, turn=None: _then(Response(body, status, pairs), turn)
 
-    def answer(status: int, body: bytes) -> Response:
+    def answer(status: int, body: bytes, turn: _native.Turn | None = None) -> Response:
         headers = Headers.__new__(Headers)
         headers._list = template._list.copy()
         response = _Answer(body, status, headers)
         response._sent_as_is = len(headers._list)
-        return response
+        return response if turn is None else _then(response, turn)
 
     return answer
+
+
+def _then(response: Response, turn: _native.Turn | None) -> Response:
+    if turn is not None:
+        response.call_on_close(lambda: _turns.start(turn))
+    return response
 
 
 class NovuBridge:
@@ -90,6 +100,10 @@ class NovuBridge:
     Without a ``client``, ``NOVU_SECRET_KEY``, ``NOVU_STRICT_AUTHENTICATION_ENABLED`` (a bool, or text such
     as ``"false"``) and ``NOVU_API_URL`` are read from the app's ``config`` when the routes are registered on
     an app, each falling back to the environment.
+
+    ``agents`` are conversational agents (see :func:`novu_framework.agents.agent`). A turn starts once the ack
+    is sent and the server closes the response, on a background pool (sync handlers on its threads, ``async
+    def`` ones on its event loop); at exit, running turns get ``Client(agent_shutdown_timeout=...)`` to finish.
 
     ``wsgi_middleware=True`` (apps only) answers bridge requests in a WSGI middleware in front of Flask,
     skipping Flask's request machinery: no request context, ``before_request``/``after_request``/
@@ -116,9 +130,11 @@ class NovuBridge:
         workflows: Iterable[Workflow] = (),
         route: str = "/api/novu",
         client: Client | None = None,
+        agents: Iterable[Agent] = (),
         wsgi_middleware: bool = False,
     ) -> None:
         self.workflows = list(workflows)
+        self.agents = list(agents)
         self.route = route
         self.client = client
         self.wsgi_middleware = wsgi_middleware
@@ -183,7 +199,7 @@ class NovuBridge:
         if route in served:
             raise ValueError(f"a Novu bridge is already served at `{route}` on this Flask app")
         client = self.client or Client._from_settings(app.config.get)
-        served[route] = endpoint = Endpoint(self.workflows, client, "flask")
+        served[route] = endpoint = Endpoint(self.workflows, client, "flask", self.agents)
         return endpoint
 
 
@@ -193,18 +209,21 @@ def serve(
     workflows: Iterable[Workflow] = (),
     client: Client | None = None,
     *,
+    agents: Iterable[Agent] = (),
     wsgi_middleware: bool = False,
 ) -> NovuBridge:
     """Registers the Novu bridge on ``app`` (a Flask app or a Blueprint) at ``route``; returns the
     :class:`NovuBridge` extension doing it.
 
     Besides the bridge, ``POST {route}/workflows/<workflow_id>/execute`` runs a workflow locally (body
-    ``{"to": ..., "payload": {...}}``). Settings come from ``client``, else the app's config, else the
-    environment (see :class:`NovuBridge`).
+    ``{"to": ..., "payload": {...}}``). ``agents`` are conversational agents, whose turns run after the ack
+    (see :class:`NovuBridge`). Settings come from ``client``, else the app's config, else the environment.
 
     Raises:
         ValueError: a bridge already serves this route on the app.
         MissingSecretKeyError: strict authentication is on and no secret key is configured.
         WorkflowAlreadyExistsError: two workflows share an id.
     """
-    return NovuBridge(app, workflows=workflows, route=route, client=client, wsgi_middleware=wsgi_middleware)
+    return NovuBridge(
+        app, workflows=workflows, route=route, client=client, agents=agents, wsgi_middleware=wsgi_middleware
+    )

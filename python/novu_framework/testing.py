@@ -52,7 +52,7 @@ def _call(action: str, workflow: Workflow, step_id: str, event: dict[str, Any]) 
     endpoint = Endpoint([workflow], _UNSIGNED, "testing")
     query = urllib.parse.urlencode({"action": action, "workflowId": workflow.workflow_id, "stepId": step_id})
     meta = {"REQUEST_METHOD": "POST", "QUERY_STRING": query}
-    status, body = endpoint.answer(meta, "", _native.to_json(event))
+    status, body, *_ = endpoint.answer(meta, "", _native.to_json(event))  # no agents: never a turn
     if status != 200:
         raise _native.error_from_answer(status, body)
     answer: dict[str, Any] = json.loads(body)

@@ -9,17 +9,24 @@ Example:
     novu = App([welcome])                                    # serves the bridge at its mount point
     app = DispatcherMiddleware(flask_app, {"/api/novu": novu})   # here: /api/novu
     ```
+
+Agents: ``App([welcome], agents=[support_bot])``. A turn starts once the server has sent the ack and closed
+the response (on a background pool: sync handlers on its threads, ``async def`` ones on its event loop).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from . import _native, _turns
 from ._endpoint import Endpoint
 from .client import Client
 from .workflow import Workflow
+
+if TYPE_CHECKING:
+    from .agents import Agent
 
 __all__ = ["App"]
 
@@ -42,6 +49,18 @@ def read_body(environ: Mapping[str, Any], limit: int) -> bytes:
     return stream.read(min(length, limit + 1)) if length > 0 else b""
 
 
+class _AckThenTurn(list[bytes]):
+    """An agent event's ack as a WSGI body: the server calls ``close()`` once it has sent it, which starts
+    the turn."""
+
+    def __init__(self, body: bytes, turn: _native.Turn) -> None:
+        super().__init__((body,))
+        self.turn = turn
+
+    def close(self) -> None:
+        _turns.start(self.turn)
+
+
 class App:
     """A WSGI application serving the bridge at its mount point and the local run at
     ``workflows/<workflow_id>/execute`` below it; any other path below it answers a JSON 404.
@@ -49,7 +68,8 @@ class App:
     Mount it under any prefix: it reads the path below the mount from ``PATH_INFO`` (the prefix being in
     ``SCRIPT_NAME``, as Werkzeug's ``DispatcherMiddleware`` and WSGI servers' ``--root-path`` /
     ``SCRIPT_NAME`` set it). Workflows run on the server's request thread (``async def`` ones on an event
-    loop kept per thread).
+    loop kept per thread). ``agents`` are conversational agents (see :func:`novu_framework.agents.agent`):
+    a turn starts once the server has sent its ack, on a background pool.
 
     Without a ``client`` the settings come from the environment (see :class:`novu_framework.Client`).
 
@@ -58,8 +78,10 @@ class App:
         WorkflowAlreadyExistsError: two workflows share an id.
     """
 
-    def __init__(self, workflows: Iterable[Workflow] = (), *, client: Client | None = None) -> None:
-        self._endpoint = Endpoint(workflows, client, "wsgi")
+    def __init__(
+        self, workflows: Iterable[Workflow] = (), *, agents: Iterable[Agent] = (), client: Client | None = None
+    ) -> None:
+        self._endpoint = Endpoint(workflows, client, "wsgi", agents)
         self._headers = list(self._endpoint.headers)
 
     @classmethod
@@ -77,7 +99,7 @@ class App:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         # PATH_INFO is a "WSGI string": the raw bytes decoded as latin-1.
         path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
-        status, body = self._endpoint.answer(environ, path, read_body(environ, self._endpoint.limit))
+        status, body, *turn = self._endpoint.answer(environ, path, read_body(environ, self._endpoint.limit))
         line = _STATUS_LINES.get(status) or f"{status} Error"
         start_response(line, [*self._headers, ("content-length", str(len(body)))])
-        return [body]
+        return _AckThenTurn(body, turn[0]) if turn else [body]

@@ -1,8 +1,10 @@
 """The reference workflows served at /api/novu by every adapter, as the conformance tests and serve.py use
-them: Flask, FastAPI, Django (WSGI and ASGI), and the standalone ASGI and WSGI apps mounted at /api/novu."""
+them: Flask, FastAPI, Django (WSGI and ASGI), and the standalone ASGI and WSGI apps mounted at /api/novu.
+``app_for`` serves any workflows and agents that way (the agents tests use it too)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from novu_framework import Client
@@ -29,7 +31,7 @@ def _mounted_asgi(app: Any) -> Any:
     return mount
 
 
-def _django(framework: str, workflows: list[Any], client: Client | None) -> Any:
+def _django(framework: str, workflows: list[Any], client: Client | None, agents: list[Any]) -> Any:
     """A Django project serving the workflows with `include(novu_urls(...))`, behind Django's usual
     middleware (CSRF included). Django is configured once per process."""
     import sys
@@ -56,7 +58,8 @@ def _django(framework: str, workflows: list[Any], client: Client | None) -> Any:
         INSTALLED_APPS=[],
     )
     django.setup()
-    urls.urlpatterns = [path(ROUTE.lstrip("/"), include(novu_urls(workflows=workflows, client=client)))]  # type: ignore[attr-defined]
+    bridge = novu_urls(workflows=workflows, client=client, agents=agents)
+    urls.urlpatterns = [path(ROUTE.lstrip("/"), include(bridge))]  # type: ignore[attr-defined]
     if framework == "django-asgi":
         from django.core.asgi import get_asgi_application
 
@@ -67,14 +70,19 @@ def _django(framework: str, workflows: list[Any], client: Client | None) -> Any:
 
 
 def make_app(framework: str, style: str = "sync", client: Client | None = None) -> Any:
-    workflows = build(style)
+    return app_for(framework, build(style), client)
+
+
+def app_for(framework: str, workflows: list[Any], client: Client | None = None, agents: Sequence[Any] = ()) -> Any:
+    """An app of `framework` serving `workflows` and `agents` at ROUTE."""
+    agents = list(agents)
     if framework == "flask":
         from flask import Flask
 
         from novu_framework.flask import serve as serve_flask
 
         flask_app = Flask("conformance")
-        serve_flask(flask_app, route=ROUTE, workflows=workflows, client=client)
+        serve_flask(flask_app, route=ROUTE, workflows=workflows, client=client, agents=agents)
         return flask_app
     if framework in ("fastapi", "fastapi-inline"):
         from fastapi import FastAPI
@@ -83,19 +91,26 @@ def make_app(framework: str, style: str = "sync", client: Client | None = None) 
 
         fastapi_app = FastAPI()
         inline = framework == "fastapi-inline"
-        serve_fastapi(fastapi_app, route=ROUTE, workflows=workflows, client=client, run_sync_in_threadpool=not inline)
+        serve_fastapi(
+            fastapi_app,
+            route=ROUTE,
+            workflows=workflows,
+            client=client,
+            agents=agents,
+            run_sync_in_threadpool=not inline,
+        )
         return fastapi_app
     if framework in ("django", "django-asgi"):
-        return _django(framework, workflows, client)
+        return _django(framework, workflows, client, agents)
     if framework == "asgi":
         from novu_framework.asgi import App as AsgiApp
 
-        return _mounted_asgi(AsgiApp(workflows, client=client))
+        return _mounted_asgi(AsgiApp(workflows, agents=agents, client=client))
     if framework == "wsgi":
         from werkzeug.exceptions import NotFound
         from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
         from novu_framework.wsgi import App as WsgiApp
 
-        return DispatcherMiddleware(NotFound(), {ROUTE: WsgiApp(workflows, client=client)})
+        return DispatcherMiddleware(NotFound(), {ROUTE: WsgiApp(workflows, agents=agents, client=client)})
     raise ValueError(f"unknown framework {framework!r}")

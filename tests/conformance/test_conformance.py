@@ -6,12 +6,6 @@ ASGI and WSGI apps are served by `serve.py` in a child process, configured by th
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +14,7 @@ import pytest
 
 from novu_framework import Client
 
-from ..support import NovuApiStandIn, serve_app
+from ..support import NovuApiStandIn, serve_app, serve_script
 from . import harness
 from .app import ASGI, make_app
 
@@ -50,26 +44,6 @@ CHILD = [
 SERVED = IN_PROCESS + CHILD
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_until_serving(url: str, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            output = proc.stderr.read().decode() if proc.stderr else ""
-            raise RuntimeError(f"serve.py exited with {proc.returncode}: {output}")
-        try:
-            urllib.request.urlopen(url, timeout=1).read()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"serve.py did not answer at {url} within 30 s")
-
-
 @pytest.fixture(scope="module", params=SERVED, ids=[f"{framework}-{style}" for framework, style in SERVED])
 def bridge_url(request: pytest.FixtureRequest) -> Iterator[str]:
     framework, style = request.param
@@ -80,22 +54,9 @@ def bridge_url(request: pytest.FixtureRequest) -> Iterator[str]:
             with serve_app(server, make_app(framework, style, client)) as base:
                 yield f"{base}/api/novu"
             return
-        port = free_port()
-        env = {
-            **os.environ,
-            "NOVU_SECRET_KEY": SECRET,
-            "NOVU_STRICT_AUTHENTICATION_ENABLED": "true",
-            "NOVU_API_URL": api.url,
-        }
-        args = [sys.executable, str(SERVE), "--framework", framework, "--port", str(port), "--style", style]
-        proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            url = f"http://127.0.0.1:{port}/api/novu"
-            wait_until_serving(url, proc)
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=15)
+        env = {"NOVU_SECRET_KEY": SECRET, "NOVU_STRICT_AUTHENTICATION_ENABLED": "true", "NOVU_API_URL": api.url}
+        with serve_script(str(SERVE), ["--framework", framework, "--style", style], env) as base:
+            yield f"{base}/api/novu"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])

@@ -3,17 +3,26 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::agents::Registry;
 use crate::json;
 use crate::workflow::{SchemaDoc, StepDefinition, WorkflowDefinition};
 
 /// Version of the bridge protocol this library speaks (header `novu-framework-version`).
 pub const FRAMEWORK_VERSION: &str = "2024-06-26";
 
-/// `{workflows, agents}` with keys in upstream's order.
+/// `{workflows, agents}` with keys in upstream's order, for workflows alone.
 pub fn discover_document<'a>(workflows: impl IntoIterator<Item = &'a WorkflowDefinition>) -> Value {
+    discover_document_with_agents(workflows, &Registry::default())
+}
+
+/// `{workflows, agents: [{agentId}]}`; agents in registration order.
+pub fn discover_document_with_agents<'a>(
+    workflows: impl IntoIterator<Item = &'a WorkflowDefinition>,
+    agents: &Registry,
+) -> Value {
     json!({
         "workflows": workflows.into_iter().map(workflow_entry).collect::<Vec<_>>(),
-        "agents": [],
+        "agents": agents.discover_entries(),
     })
 }
 
@@ -32,9 +41,9 @@ pub fn health_document<'a>(workflows: impl IntoIterator<Item = &'a WorkflowDefin
     })
 }
 
-/// Discover text; see [`discover_document`].
-pub fn discover_text<'a>(workflows: impl IntoIterator<Item = &'a WorkflowDefinition>) -> String {
-    json::stringify(&discover_document(workflows))
+/// Discover text; see [`discover_document_with_agents`].
+pub fn discover_text<'a>(workflows: impl IntoIterator<Item = &'a WorkflowDefinition>, agents: &Registry) -> String {
+    json::stringify(&discover_document_with_agents(workflows, agents))
 }
 
 fn schema_pair(doc: &SchemaDoc) -> Value {

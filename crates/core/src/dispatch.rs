@@ -6,10 +6,12 @@
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
+use crate::agents::{self, AgentDefinition, AgentLimits, Registry, Turn, TurnConfig, TurnSlot};
 use crate::discover::{FRAMEWORK_VERSION, discover_text, health_document};
 use crate::engine::{Event, Mode, Run, RunOptions, type_name};
 use crate::error::{ErrorCode, FrameworkError, UserError, wrap_cause};
@@ -42,8 +44,9 @@ pub struct BridgeConfig {
     pub server_name: String,
     pub max_body_bytes: usize,
     pub limits: Limits,
-    /// Timeout of calls to the Novu API made by `action=trigger`.
+    /// Timeout of calls to the Novu API made by `action=trigger`, and of each post of an agent turn.
     pub api_timeout: Duration,
+    pub agents: AgentLimits,
 }
 
 impl std::fmt::Debug for BridgeConfig {
@@ -57,6 +60,7 @@ impl std::fmt::Debug for BridgeConfig {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("limits", &self.limits)
             .field("api_timeout", &self.api_timeout)
+            .field("agents", &self.agents)
             .finish()
     }
 }
@@ -72,6 +76,7 @@ impl Default for BridgeConfig {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             limits: Limits::default(),
             api_timeout: Duration::from_secs(10),
+            agents: AgentLimits::default(),
         }
     }
 }
@@ -147,6 +152,22 @@ pub enum Dispatch {
     Run(Box<Run>),
     /// Send this call to the Novu API (blocking), then send its response.
     Trigger(TriggerCall),
+    /// An acknowledged `agent-event`: send the ack, then run the turn.
+    Agent(AgentDispatch),
+}
+
+/// An `agent-event` that passed every check: send `response` (the ack), then run `turn`. The turn's handler
+/// code must not run before the answer is sent.
+#[derive(Debug)]
+pub struct AgentDispatch {
+    pub response: Response,
+    pub turn: Box<Turn>,
+}
+
+impl AgentDispatch {
+    pub fn agent_id(&self) -> &str {
+        &self.turn.agent().id
+    }
 }
 
 /// Which route a finished run answers: the bridge (framework error shape) or the local execute route
@@ -276,6 +297,9 @@ fn platform_error(v: &Value) -> Option<FrameworkError> {
 pub struct Bridge {
     workflows: Vec<Arc<WorkflowDefinition>>,
     index: HashMap<String, usize>,
+    agents: Registry,
+    /// Agent turns running now (each holds a [`TurnSlot`]).
+    turns: Arc<AtomicUsize>,
     config: BridgeConfig,
     signer: Signer,
     discover: Arc<str>,
@@ -302,6 +326,16 @@ impl Bridge {
     /// Builds a bridge; fails when strict authentication is on without a secret key, or when two
     /// workflows share an id.
     pub fn new(workflows: Vec<Arc<WorkflowDefinition>>, config: BridgeConfig) -> Result<Bridge, ConfigError> {
+        Bridge::with_agents(workflows, Vec::new(), config)
+    }
+
+    /// Builds a bridge that also serves conversational agents (an id registered twice keeps its first place
+    /// and its last handlers, as upstream).
+    pub fn with_agents(
+        workflows: Vec<Arc<WorkflowDefinition>>,
+        agents: Vec<AgentDefinition>,
+        config: BridgeConfig,
+    ) -> Result<Bridge, ConfigError> {
         if config.strict_authentication && config.secret_key.is_empty() {
             return Err(ConfigError {
                 code: ErrorCode::MissingSecretKeyError,
@@ -320,7 +354,8 @@ impl Bridge {
                 });
             }
         }
-        let discover: Arc<str> = discover_text(workflows.iter().map(|w| w.as_ref())).into();
+        let agents = Registry::new(agents).map_err(|message| ConfigError { code: ErrorCode::BridgeError, message })?;
+        let discover: Arc<str> = discover_text(workflows.iter().map(|w| w.as_ref()), &agents).into();
         let health: Arc<str> =
             json::stringify(&health_document(workflows.iter().map(|w| w.as_ref()), SDK_VERSION)).into();
         let headers = vec![
@@ -336,7 +371,8 @@ impl Bridge {
             ("user-agent", format!("novu-framework:v{SDK_VERSION}")),
         ];
         let signer = Signer::with_fallback(&config.secret_key, &config.secret_key_fallback);
-        Ok(Bridge { workflows, index, config, signer, discover, health, headers })
+        let turns = Arc::new(AtomicUsize::new(0));
+        Ok(Bridge { workflows, index, agents, turns, config, signer, discover, health, headers })
     }
 
     /// The prebuilt bodies (discover, health-check) that responses share, so that bindings can keep one
@@ -360,6 +396,15 @@ impl Bridge {
 
     pub fn workflow(&self, id: &str) -> Option<&Arc<WorkflowDefinition>> {
         self.index.get(id).map(|&i| &self.workflows[i])
+    }
+
+    pub fn agents(&self) -> &Registry {
+        &self.agents
+    }
+
+    /// Agent turns running now.
+    pub fn turns_in_flight(&self) -> usize {
+        self.turns.load(std::sync::atomic::Ordering::Acquire)
     }
 
     fn run_options(&self) -> RunOptions {
@@ -464,11 +509,52 @@ impl Bridge {
                 Ok(call) => Dispatch::Trigger(call),
                 Err(e) => respond(Response::error(&e)),
             },
-            _ => {
-                let agent = query.agent_id.as_deref().unwrap_or("");
-                respond(Response::json(404, &json!({"error": format!("Agent '{agent}' not registered")})))
-            }
+            _ => self.agent_event(query, value),
         }
+    }
+
+    /// The answer to an `agent-event` for an agent this bridge does not serve (upstream's 404 and body).
+    pub fn agent_not_registered(agent_id: &str) -> Response {
+        Response::json(404, &json!({"error": format!("Agent '{agent_id}' not registered")}))
+    }
+
+    /// `agent-event` (agents-protocol.md §3): 404 for an unknown agent as upstream; a body that cannot run
+    /// is a 400 before anything is acknowledged; then a place among the running turns or a 503.
+    fn agent_event(&self, query: &Query, body: Value) -> Dispatch {
+        let agent_id = query.agent_id.as_deref().unwrap_or("");
+        let Some(agent) = self.agents.get(agent_id) else {
+            return respond(Bridge::agent_not_registered(agent_id));
+        };
+        let request = match agents::validate(body, &self.config.agents) {
+            Ok(r) => r,
+            Err(e) => return respond(Response::error(&e)),
+        };
+        if !self.config.strict_authentication
+            && let Some(e) = agents::untrusted_target(&request.target, &self.config.api_url)
+        {
+            return respond(Response::error(&e));
+        }
+        if self.config.secret_key.is_empty() {
+            return respond(Response::error(&FrameworkError::missing_secret_key()));
+        }
+        let max = self.config.agents.max_turns_in_flight;
+        let Some(slot) = TurnSlot::acquire(&self.turns, max) else {
+            let e = FrameworkError::new(
+                ErrorCode::TooManyAgentTurnsError,
+                format!("{max} agent turns are already running (max_turns_in_flight); try again later"),
+                Some(json!({"limit": max, "name": "max_turns_in_flight"})),
+            );
+            return respond(Response::error(&e));
+        };
+        let config = TurnConfig {
+            secret_key: self.config.secret_key.clone(),
+            timeout: self.config.api_timeout,
+            limits: self.config.agents,
+        };
+        let event = query.event.clone().unwrap_or_default();
+        let turn = Turn::new(agent.clone(), event, request, config, Some(slot));
+        let response = Response { status: 200, body: Body::Owned(r#"{"status":"ack"}"#.into()) };
+        Dispatch::Agent(AgentDispatch { response, turn: Box::new(turn) })
     }
 
     fn start_run(&self, mode: Mode, query: &Query, body: Value) -> Result<Run, FrameworkError> {
@@ -754,6 +840,7 @@ struct Query {
     workflow_id: Option<String>,
     step_id: Option<String>,
     agent_id: Option<String>,
+    event: Option<String>,
 }
 
 impl Query {
@@ -769,6 +856,7 @@ impl Query {
                 "workflowId" => &mut q.workflow_id,
                 "stepId" => &mut q.step_id,
                 "agentId" => &mut q.agent_id,
+                "event" => &mut q.event,
                 _ => continue,
             };
             if slot.is_none() {
@@ -776,7 +864,7 @@ impl Query {
             }
         }
         // `?action=` counts as absent.
-        for slot in [&mut q.action, &mut q.workflow_id, &mut q.step_id, &mut q.agent_id] {
+        for slot in [&mut q.action, &mut q.workflow_id, &mut q.step_id, &mut q.agent_id, &mut q.event] {
             if slot.as_deref() == Some("") {
                 *slot = None;
             }

@@ -37,6 +37,11 @@ pub enum ErrorCode {
     InvalidRequestBodyError,
     /// Project addition: a request body over the configured size limit.
     PayloadTooLargeError,
+    /// Project addition: without strict authentication, an agent event naming a reply or events URL that is
+    /// not on the configured Novu API (the secret key would go there).
+    UntrustedAgentUrlError,
+    /// Project addition: the bridge already runs as many agent turns as it may.
+    TooManyAgentTurnsError,
 }
 
 impl ErrorCode {
@@ -71,6 +76,8 @@ impl ErrorCode {
             WorkflowPayloadInvalidError => "WorkflowPayloadInvalidError",
             InvalidRequestBodyError => "InvalidRequestBodyError",
             PayloadTooLargeError => "PayloadTooLargeError",
+            UntrustedAgentUrlError => "UntrustedAgentUrlError",
+            TooManyAgentTurnsError => "TooManyAgentTurnsError",
         }
     }
 
@@ -99,8 +106,10 @@ impl ErrorCode {
             ProviderNotFoundError | StepNotFoundError | WorkflowNotFoundError => 404,
             MethodNotAllowedError => 405,
             StepAlreadyExistsError | WorkflowAlreadyExistsError => 409,
+            UntrustedAgentUrlError => 403,
             PayloadTooLargeError => 413,
             ProviderExecutionFailedError | StepExecutionFailedError => 502,
+            TooManyAgentTurnsError => 503,
         }
     }
 
@@ -110,7 +119,7 @@ impl ErrorCode {
     }
 }
 
-const ALL: [ErrorCode; 27] = {
+const ALL: [ErrorCode; 29] = {
     use ErrorCode::*;
     [
         BridgeError,
@@ -140,6 +149,8 @@ const ALL: [ErrorCode; 27] = {
         WorkflowPayloadInvalidError,
         InvalidRequestBodyError,
         PayloadTooLargeError,
+        UntrustedAgentUrlError,
+        TooManyAgentTurnsError,
     ]
 };
 

@@ -4,6 +4,7 @@
 // path, where moving a larger value costs nothing that matters.
 #![allow(clippy::result_large_err)]
 
+pub mod agents;
 pub mod config;
 pub mod controls;
 pub mod discover;

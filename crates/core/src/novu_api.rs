@@ -1,4 +1,5 @@
-//! Outbound calls to the Novu API (spec §15): `POST /v1/events/trigger`, its cancel, and bridge sync.
+//! Outbound calls to the Novu API (spec §15): `POST /v1/events/trigger`, its cancel, bridge sync, and the posts of
+//! agent turns to the URLs a request names.
 //! Blocking HTTP: callers in Python release the GIL around it, async callers run it on a worker thread.
 //!
 //! A call has one time budget covering every attempt and the waits between them, so it never outlives its
@@ -178,51 +179,62 @@ impl ApiClient {
     }
 
     fn attempt(&self, method: &str, url: &str, body: Option<&str>, timeout: Duration) -> Result<ApiResponse, ApiError> {
-        let auth = format!("ApiKey {}", self.secret);
-        let sent = if method == "DELETE" {
-            agent()
-                .delete(url)
-                .config()
-                .timeout_global(Some(timeout))
-                .build()
-                .header("Content-Type", "application/json")
-                .header("Authorization", &auth)
-                .call()
+        attempt(method, url, &self.secret, body, timeout, self.policy.timeout)
+    }
+}
+
+/// `POST <url>` of a JSON body with `Authorization: ApiKey <secret>`: one attempt within `timeout`, over the
+/// process's pooled connections (agent turns post to the URLs Novu names in the request).
+pub fn post_json(url: &str, secret: &str, body: &str, timeout: Duration) -> Result<ApiResponse, ApiError> {
+    attempt("POST", url, secret, Some(body), timeout, timeout)
+}
+
+/// One request; `budget` is the time reported when it runs out.
+fn attempt(
+    method: &str,
+    url: &str,
+    secret: &str,
+    body: Option<&str>,
+    timeout: Duration,
+    budget: Duration,
+) -> Result<ApiResponse, ApiError> {
+    let timed_out = || ApiError::Timeout { url: url.to_string(), seconds: budget.as_secs_f64() };
+    let auth = format!("ApiKey {secret}");
+    let sent = if method == "DELETE" {
+        agent()
+            .delete(url)
+            .config()
+            .timeout_global(Some(timeout))
+            .build()
+            .header("Content-Type", "application/json")
+            .header("Authorization", &auth)
+            .call()
+    } else {
+        agent()
+            .post(url)
+            .config()
+            .timeout_global(Some(timeout))
+            .build()
+            .header("Content-Type", "application/json")
+            .header("Authorization", &auth)
+            .send(body.unwrap_or(""))
+    };
+    let mut response = sent.map_err(|e| match e {
+        ureq::Error::Timeout(_) => timed_out(),
+        ureq::Error::BadUri(m) => ApiError::Request { url: url.to_string(), message: m },
+        other => ApiError::Connection { url: url.to_string(), message: other.to_string() },
+    })?;
+    let status = response.status().as_u16();
+    let mut bytes = Vec::new();
+    response.body_mut().as_reader().take(MAX_RESPONSE_BYTES).read_to_end(&mut bytes).map_err(|e| {
+        // A body that stalls past the budget is a timeout, not a broken connection.
+        if e.kind() == std::io::ErrorKind::TimedOut || e.to_string().starts_with("timeout") {
+            timed_out()
         } else {
-            agent()
-                .post(url)
-                .config()
-                .timeout_global(Some(timeout))
-                .build()
-                .header("Content-Type", "application/json")
-                .header("Authorization", &auth)
-                .send(body.unwrap_or(""))
-        };
-        let mut response = sent.map_err(|e| self.failure(url, e))?;
-        let status = response.status().as_u16();
-        let mut bytes = Vec::new();
-        response.body_mut().as_reader().take(MAX_RESPONSE_BYTES).read_to_end(&mut bytes).map_err(|e| {
-            // A body that stalls past the budget is a timeout, not a broken connection.
-            if e.kind() == std::io::ErrorKind::TimedOut || e.to_string().starts_with("timeout") {
-                self.timeout(url)
-            } else {
-                ApiError::Connection { url: url.to_string(), message: e.to_string() }
-            }
-        })?;
-        Ok(ApiResponse { status, body: bytes })
-    }
-
-    fn timeout(&self, url: &str) -> ApiError {
-        ApiError::Timeout { url: url.to_string(), seconds: self.policy.timeout.as_secs_f64() }
-    }
-
-    fn failure(&self, url: &str, error: ureq::Error) -> ApiError {
-        match error {
-            ureq::Error::Timeout(_) => self.timeout(url),
-            ureq::Error::BadUri(m) => ApiError::Request { url: url.to_string(), message: m },
-            other => ApiError::Connection { url: url.to_string(), message: other.to_string() },
+            ApiError::Connection { url: url.to_string(), message: e.to_string() }
         }
-    }
+    })?;
+    Ok(ApiResponse { status, body: bytes })
 }
 
 /// One agent for the process, so connections (and TLS sessions) to the API are reused across calls.

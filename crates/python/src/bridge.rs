@@ -11,11 +11,12 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 
 use novu_framework_core::dispatch::{
-    Body, Bridge, BridgeConfig, Dispatch, Request, RequestInfo, Response, Route, Target, TriggerCall,
+    AgentDispatch, Body, Bridge, BridgeConfig, Dispatch, Request, RequestInfo, Response, Route, Target, TriggerCall,
 };
 use novu_framework_core::engine::Run;
 use novu_framework_core::error::FrameworkError;
 
+use crate::agents::{AgentEntry, PyTurn};
 use crate::driver::{Machine, NativeFuture, Poll, drive_sync};
 use crate::errors::{framework_error, log_request, propagates};
 use crate::workflow::{Finisher, WorkflowEntry, WorkflowHandle, WorkflowMachine, header_list};
@@ -24,6 +25,7 @@ use crate::workflow::{Finisher, WorkflowEntry, WorkflowHandle, WorkflowMachine, 
 pub struct NativeBridge {
     core: Arc<Bridge>,
     entries: HashMap<String, Arc<WorkflowEntry>>,
+    agents: HashMap<String, Arc<AgentEntry>>,
     headers: Py<PyList>,
     /// The discover and health-check bodies as Python bytes, made once instead of copied per request.
     shared: Vec<(Arc<str>, Py<PyBytes>)>,
@@ -195,10 +197,29 @@ impl NativeBridge {
         }
     }
 
+    /// An agent event's ack with its turn, `(status, body, turn)`: the adapter runs the turn once the ack is
+    /// sent.
+    fn agent_answer(
+        &self,
+        py: Python<'_>,
+        accepted: AgentDispatch,
+        route: Route,
+        served: &Served,
+    ) -> PyResult<Py<PyAny>> {
+        let Some(agent) = self.agents.get(accepted.agent_id()).cloned() else {
+            return internal_error(py, &self.core, route, served, "an accepted agent has no handlers", None);
+        };
+        let ack = served.answer(py, &accepted.response, &[], None)?;
+        let (status, body) = ack.extract::<(Py<PyAny>, Py<PyAny>)>(py)?;
+        let turn = Py::new(py, PyTurn::new(*accepted.turn, agent))?;
+        Ok(PyTuple::new(py, [status, body, turn.into_any()])?.into_any().unbind())
+    }
+
     /// Finishes a dispatch on this thread.
     fn finish_sync(&self, py: Python<'_>, dispatch: Dispatch, route: Route, served: Served) -> PyResult<Py<PyAny>> {
         let result = match dispatch {
             Dispatch::Respond(r) => return served.answer(py, &r, &self.shared, None),
+            Dispatch::Agent(a) => self.agent_answer(py, a, route, &served),
             Dispatch::Trigger(call) => {
                 let response = py.detach(|| call.send());
                 return served.answer(py, &response, &[], None);
@@ -218,6 +239,7 @@ impl NativeBridge {
     fn finish_async(&self, py: Python<'_>, dispatch: Dispatch, route: Route, served: Served) -> PyResult<Py<PyAny>> {
         match dispatch {
             Dispatch::Respond(r) => served.answer(py, &r, &self.shared, None),
+            Dispatch::Agent(a) => self.agent_answer(py, a, route, &served),
             Dispatch::Trigger(call) => {
                 Ok(Py::new(py, Job { work: Mutex::new(Some(Work::Trigger(Box::new((call, served))))) })?.into_any())
             }
@@ -240,7 +262,7 @@ impl NativeBridge {
 impl NativeBridge {
     #[new]
     #[allow(clippy::too_many_arguments)]
-    #[pyo3(signature = (workflows, *, secret_key, strict_authentication, api_url, server_name, max_body_bytes=None, api_timeout=None, liquid_limits=None, secret_key_fallback=None))]
+    #[pyo3(signature = (workflows, *, secret_key, strict_authentication, api_url, server_name, max_body_bytes=None, api_timeout=None, liquid_limits=None, secret_key_fallback=None, agents=None, agent_limits=None))]
     fn new(
         py: Python<'_>,
         workflows: Vec<PyRef<'_, WorkflowHandle>>,
@@ -252,6 +274,8 @@ impl NativeBridge {
         api_timeout: Option<f64>,
         liquid_limits: Option<HashMap<String, u64>>,
         secret_key_fallback: Option<String>,
+        agents: Option<Vec<Bound<'_, PyAny>>>,
+        agent_limits: Option<HashMap<String, u64>>,
     ) -> PyResult<NativeBridge> {
         let secret_key_fallback = secret_key_fallback.unwrap_or_default();
         let mut config = BridgeConfig {
@@ -285,9 +309,27 @@ impl NativeBridge {
             }
             config.api_timeout = Duration::from_secs_f64(seconds);
         }
+        for (name, value) in agent_limits.unwrap_or_default() {
+            let limits = &mut config.agents;
+            let value = usize::try_from(value).unwrap_or(usize::MAX);
+            match name.as_str() {
+                "max_history" => limits.max_history = value,
+                "max_reply_bytes" => limits.max_reply_bytes = value,
+                "max_turns_in_flight" => limits.max_turns_in_flight = value,
+                other => {
+                    return Err(PyValueError::new_err(format!(
+                        "unknown agent limit `{other}` (max_history, max_reply_bytes, max_turns_in_flight)"
+                    )));
+                }
+            }
+        }
+        let agent_entries =
+            agents.unwrap_or_default().iter().map(AgentEntry::from_spec).collect::<PyResult<Vec<AgentEntry>>>()?;
+        let agent_definitions = agent_entries.iter().map(|a| a.definition.clone()).collect();
+        let agents = agent_entries.into_iter().map(|a| (a.definition.id.clone(), Arc::new(a))).collect();
         let entries: Vec<Arc<WorkflowEntry>> = workflows.iter().map(|w| w.entry.clone()).collect();
         let definitions = entries.iter().map(|e| e.definition.clone()).collect();
-        let core = Bridge::new(definitions, config)
+        let core = Bridge::with_agents(definitions, agent_definitions, config)
             .map_err(|e| framework_error(py, &FrameworkError::new(e.code, e.message, None)))?;
         let headers = header_list(py, core.headers())?.unbind();
         let shared = core
@@ -296,7 +338,7 @@ impl NativeBridge {
             .map(|text| (text.clone(), PyBytes::new(py, text.as_bytes()).unbind()))
             .collect();
         let entries = entries.into_iter().map(|e| (e.definition.id.clone(), e)).collect();
-        Ok(NativeBridge { core: Arc::new(core), entries, headers, shared })
+        Ok(NativeBridge { core: Arc::new(core), entries, agents, headers, shared })
     }
 
     /// The headers every bridge response carries, as `[(name, value), ...]`.
@@ -308,6 +350,17 @@ impl NativeBridge {
     #[getter]
     fn max_body_bytes(&self) -> usize {
         self.core.config().max_body_bytes
+    }
+
+    #[getter]
+    fn max_turns_in_flight(&self) -> usize {
+        self.core.config().agents.max_turns_in_flight
+    }
+
+    /// Agent turns this bridge runs now.
+    #[getter]
+    fn turns_in_flight(&self) -> usize {
+        self.core.turns_in_flight()
     }
 
     /// Handles a request at `path` below the bridge's mount point (`""` or `"/"` for the bridge,

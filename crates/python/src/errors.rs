@@ -222,3 +222,24 @@ pub fn log_request(
         Ok(())
     })();
 }
+
+/// Logs an exception with its traceback on the `novu_framework` logger (agent turns, which run after their
+/// request's record).
+pub fn log(py: Python<'_>, err: &PyErr, context: &str, as_error: bool) {
+    let Ok(m) = modules(py) else { return };
+    let kwargs = PyDict::new(py);
+    let Ok(info) = exc_info(py, err) else { return };
+    if kwargs.set_item("exc_info", info).is_err() {
+        return;
+    }
+    let level = if as_error { "error" } else { "warning" };
+    // Logging must never turn into a second failure.
+    let _ = m.logger.bind(py).call_method(level, ("%s", context), Some(&kwargs));
+}
+
+/// Logs a message at error level on the `novu_framework` logger.
+pub fn log_message(py: Python<'_>, message: &str) {
+    if let Ok(m) = modules(py) {
+        let _ = m.logger.bind(py).call_method1("error", ("%s", message));
+    }
+}

@@ -6,6 +6,7 @@
 
 use pyo3::prelude::*;
 
+mod agents;
 mod api;
 mod bridge;
 mod convert;
@@ -85,6 +86,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("Halt", m.py().get_type::<errors::Halt>())?;
     m.add_class::<bridge::NativeBridge>()?;
     m.add_class::<bridge::Job>()?;
+    m.add_class::<agents::PyTurn>()?;
+    m.add_function(wrap_pyfunction!(agents::approval_action_ids, m)?)?;
+    m.add_function(wrap_pyfunction!(agents::turns_pending, m)?)?;
     m.add_class::<driver::NativeFuture>()?;
     m.add_class::<step::PyStep>()?;
     m.add_class::<workflow::WorkflowHandle>()?;

@@ -155,6 +155,8 @@ impl Bridge {
                 let (mut run, returned) = drive(func, run).await;
                 self.core.complete(&mut run, returned, route)
             }
+            // This API registers no agents: answered as the core answers an agent it does not know.
+            Dispatch::Agent(agent) => CoreBridge::agent_not_registered(agent.agent_id()),
         }
     }
 

@@ -108,6 +108,8 @@ impl Client {
             max_body_bytes: self.max_body_bytes,
             limits: self.liquid_limits,
             api_timeout: self.api_timeout,
+            // The Rust API serves no agents: their limits keep the core's defaults.
+            ..BridgeConfig::default()
         }
     }
 

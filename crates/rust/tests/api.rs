@@ -443,3 +443,13 @@ fn signatures_of_the_fallback_key_are_accepted_while_keys_rotate() {
     };
     assert_eq!((status("new-key"), status("old-key"), status("other-key")), (200, 200, 401));
 }
+
+#[test]
+fn agent_events_are_answered_as_for_an_agent_that_is_not_registered() {
+    let bridge = Bridge::new(&lax(), [Workflow::new("order", order).unwrap()]).unwrap();
+    let body = json!({"replyUrl": "https://api.novu.co/v1/agents/bot/reply", "conversation": {}});
+    let (status, answer) = ask(&bridge, "POST", "action=agent-event&agentId=bot&event=onMessage", body);
+    assert_eq!((status, answer), (404, json!({"error": "Agent 'bot' not registered"})));
+    let (_, discover) = ask(&bridge, "GET", "action=discover", Value::Null);
+    assert_eq!(discover["agents"], json!([]));
+}
