@@ -234,6 +234,15 @@ def test_definition_errors_name_the_workflow_and_step() -> None:
         def no_step(payload: Any) -> None:
             pass
 
+    with pytest.raises(
+        TypeError,
+        match=r"payload first, then the step \(`def swapped\(payload, step\)`\); it takes `\(step, payload\)`",
+    ):
+
+        @workflow("swapped")
+        def swapped(step: Any, payload: Any) -> None:
+            step.sms("sms", {"body": "b"})
+
 
 def test_discovery_errors_from_user_code_name_the_workflow() -> None:
     with pytest.raises(InvalidWorkflowError, match="broken") as info:

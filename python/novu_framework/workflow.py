@@ -80,6 +80,12 @@ def _accepted_kwargs(func: Callable[..., Any], workflow_id: str) -> list[str]:
         raise TypeError(
             f"workflow `{workflow_id}`: the function must take `payload` and `step` as its first two parameters"
         )
+    if positional and positional[0].name == "step":  # a common slip: Novu's TypeScript passes one object
+        order = ", ".join(p.name for p in positional[:2])
+        raise TypeError(
+            f"workflow `{workflow_id}`: the function takes the payload first, then the step "
+            f"(`def {getattr(func, '__name__', 'workflow')}(payload, step)`); it takes `({order})`"
+        )
     if any(p.kind == p.VAR_KEYWORD for p in params):
         return list(_OPTIONAL_KWARGS)
     names = {p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
