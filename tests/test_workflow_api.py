@@ -243,6 +243,12 @@ def test_definition_errors_name_the_workflow_and_step() -> None:
         def swapped(step: Any, payload: Any) -> None:
             step.sms("sms", {"body": "b"})
 
+    with pytest.raises(TypeError, match=r"`@workflow` needs the id: `@workflow\(\"bare\"\)`"):
+
+        @workflow  # type: ignore[arg-type]
+        def bare(payload: Any, step: Any) -> None:
+            pass
+
 
 def test_discovery_errors_from_user_code_name_the_workflow() -> None:
     with pytest.raises(InvalidWorkflowError, match="broken") as info:

@@ -48,6 +48,23 @@ def _from_meta(meta: Mapping[str, Any], path: str, body: bytes) -> tuple[str, st
     )
 
 
+def as_list(items: Any, name: str, example: str) -> list[Any]:
+    """``items`` as a list; a single workflow or agent (or anything not iterable) is a clear TypeError."""
+    if isinstance(items, (str, bytes)) or not hasattr(items, "__iter__"):
+        raise TypeError(f"`{name}` takes a list, e.g. {name}={example}; got {type(items).__name__}")
+    return list(items)
+
+
+def check_route(route: Any) -> str:
+    """The route an adapter serves at, checked: a common slip passes the workflows in its place."""
+    if not isinstance(route, str):
+        raise TypeError(
+            f'`route` must be a string such as "/api/novu", got {type(route).__name__}; '
+            "pass the workflows by name: serve(app, workflows=[...])"
+        )
+    return route
+
+
 class Endpoint:
     """What one ``serve()`` (or app) serves: its workflows and agents, and the native bridge built for them.
 
@@ -58,8 +75,8 @@ class Endpoint:
     def __init__(
         self, workflows: Iterable[Workflow], client: Client | None, server: str, agents: Iterable[Agent] = ()
     ) -> None:
-        self.workflows = list(workflows)
-        self.agents = list(agents)
+        self.workflows = as_list(workflows, "workflows", "[welcome]")
+        self.agents = as_list(agents, "agents", "[support_bot]")
         self.bridge = (client or Client())._bridge(self.workflows, server, self.agents)
         self.limit = self.bridge.max_body_bytes
         self.headers = self.bridge.headers

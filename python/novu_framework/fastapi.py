@@ -21,7 +21,7 @@ from starlette.datastructures import URLPath
 from starlette.routing import BaseRoute, Match, NoMatchFound
 
 from . import _native, asgi
-from ._endpoint import Endpoint
+from ._endpoint import Endpoint, check_route
 from .client import Client
 from .workflow import Workflow
 
@@ -98,8 +98,8 @@ def serve(
         MissingSecretKeyError: strict authentication is on and no secret key is configured.
         WorkflowAlreadyExistsError: two workflows share an id.
     """
+    base = check_route(route).rstrip("/") or "/"
     bridge = asgi.App._of(Endpoint(workflows, client, "fastapi", agents), run_sync_in_threadpool)
-    base = route.rstrip("/") or "/"
     router = APIRouter()
     # Every method reaches the bridge, which answers the ones it does not serve with a JSON 405.
     router.routes.append(_BridgeRoute(base, bridge))

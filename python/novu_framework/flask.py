@@ -32,7 +32,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from . import _turns, wsgi
-from ._endpoint import Endpoint
+from ._endpoint import Endpoint, as_list, check_route
 from .client import Client
 from .workflow import Workflow
 
@@ -133,9 +133,9 @@ class NovuBridge:
         agents: Iterable[Agent] = (),
         wsgi_middleware: bool = False,
     ) -> None:
-        self.workflows = list(workflows)
-        self.agents = list(agents)
-        self.route = route
+        self.workflows = as_list(workflows, "workflows", "[welcome]")
+        self.agents = as_list(agents, "agents", "[support_bot]")
+        self.route = check_route(route)
         self.client = client
         self.wsgi_middleware = wsgi_middleware
         if app is not None:

@@ -49,6 +49,11 @@ class StepResult:
 
 
 def _call(action: str, workflow: Workflow, step_id: str, event: dict[str, Any]) -> StepResult:
+    steps = [step["stepId"] for step in workflow.discover()["steps"]]
+    if step_id not in steps:  # Novu's answer would name a missing earlier step instead of the typo
+        raise ValueError(
+            f"workflow `{workflow.workflow_id}` has no step `{step_id}`; its steps are: {', '.join(steps) or 'none'}"
+        )
     endpoint = Endpoint([workflow], _UNSIGNED, "testing")
     query = urllib.parse.urlencode({"action": action, "workflowId": workflow.workflow_id, "stepId": step_id})
     meta = {"REQUEST_METHOD": "POST", "QUERY_STRING": query}
@@ -101,6 +106,7 @@ def execute(
         NovuError: the framework error the bridge would answer, e.g. ``WorkflowPayloadInvalidError`` or
             ``ExecutionStateOutputInvalidError``; ``str(error)`` names the first invalid field
             (``... At /name: must be string``).
+        ValueError: the workflow has no step ``step_id`` (the message lists its steps).
 
     Example:
         ```python

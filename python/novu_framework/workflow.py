@@ -294,6 +294,13 @@ def workflow(
         ```
     """
 
+    if not isinstance(workflow_id, str):
+        hint = f' (`@workflow` needs the id: `@workflow("{getattr(workflow_id, "__name__", "my-workflow")}")`)'
+        raise TypeError(
+            f"workflow() takes the workflow's id as a string, got {type(workflow_id).__name__}"
+            + (hint if callable(workflow_id) else "")
+        )
+
     def decorate(func: Callable[..., Any]) -> Workflow:
         if not callable(func):
             raise TypeError(f"@workflow({workflow_id!r}) must decorate a function")

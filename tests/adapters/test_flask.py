@@ -116,3 +116,17 @@ def test_a_client_wins_over_the_config() -> None:
     app.config["NOVU_STRICT_AUTHENTICATION_ENABLED"] = False
     serve(app, workflows=WORKFLOWS, client=Client(secret_key=SECRET))
     assert app.test_client().get("/api/novu?action=discover").status_code == 401
+
+
+def test_arguments_in_the_wrong_place_are_clear_type_errors() -> None:
+    from fastapi import FastAPI
+
+    from novu_framework.fastapi import serve as serve_fastapi
+
+    for serve_on, app in ((serve, Flask("slips")), (serve_fastapi, FastAPI())):
+        with pytest.raises(TypeError, match=r"`route` must be a string such as \"/api/novu\", got list"):
+            serve_on(app, WORKFLOWS, client=OPEN)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match=r"`workflows` takes a list, e.g. workflows=\[welcome\]; got Workflow"):
+            serve_on(app, workflows=WORKFLOWS[0], client=OPEN)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match=r"`agents` takes a list"):
+            serve_on(app, workflows=WORKFLOWS, client=OPEN, agents=object())  # type: ignore[arg-type]

@@ -86,6 +86,23 @@ def test_failures_raise_the_typed_error_with_the_detail_in_the_message() -> None
         execute(onboarding, "sms", payload={"name": "Ada"})
     with pytest.raises(StepExecutionFailedError, match="division by zero"):
         execute(fails, "email")
+    with pytest.raises(ValueError, match="workflow `onboarding` has no step `emial`; its steps are: inbox, email, sms"):
+        execute(onboarding, "emial", payload={"name": "Ada"})
+    with pytest.raises(ValueError, match="has no step `emial`"):
+        preview(onboarding, "emial")
+
+
+def test_a_key_error_says_so() -> None:
+    """A KeyError's own text is only the key: the message names the exception too."""
+
+    @workflow("optional", {"type": "object", "properties": {"name": {"type": "string"}}})
+    def optional(payload: dict[str, Any], step: Any) -> None:
+        step.sms("sms", lambda: {"body": payload["nickname"]})
+
+    with pytest.raises(
+        StepExecutionFailedError, match=r"^Failed to execute Step with id: `sms`: KeyError: 'nickname'$"
+    ):
+        execute(optional, "sms", payload={"name": "Ada"})
 
 
 def test_workflow_run_errors_carry_the_same_detail() -> None:

@@ -254,6 +254,29 @@ def test_console_script_discover_json() -> None:
     assert [w["workflowId"] for w in json.loads(done.stdout)["workflows"]] == ["order-shipped", "welcome"]
 
 
+def test_console_script_stops_quietly_when_its_reader_goes_away() -> None:
+    """`novu-framework discover ... | head` closes the pipe early: no BrokenPipeError traceback."""
+    script = VENV_BIN / "novu-framework"
+    if not script.exists():
+        pytest.skip("the novu-framework console script is not installed next to this interpreter")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # a reader that is already gone: every write fails with EPIPE
+    try:
+        done = subprocess.run(
+            [str(script), "discover", "flask_app:app", "--json"],
+            cwd=EXAMPLES,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={k: v for k, v in os.environ.items() if not k.startswith("NOVU_")},
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr, done.stderr
+
+
 @pytest.mark.parametrize(
     ("target", "needle"),
     [

@@ -2,7 +2,7 @@
 //! `novu_framework.errors`; exceptions raised by user code become the core's `UserError` (the request's
 //! log record carries their traceback; the response never does under strict authentication).
 
-use pyo3::exceptions::{PyBaseException, PyException};
+use pyo3::exceptions::{PyBaseException, PyException, PyKeyError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyInt};
@@ -107,6 +107,8 @@ pub fn user_error(py: Python<'_>, err: &PyErr, expose_stack: bool) -> UserError 
         .ok()
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| value.get_type().name().map(|n| n.to_string()).unwrap_or_default());
+    // A KeyError's text is only the missing key (`'name'`): say what happened.
+    let message = if value.is_instance_of::<PyKeyError>() { format!("KeyError: {message}") } else { message };
     let stack = if expose_stack { traceback_text(py, err) } else { None };
     UserError::Exception { message, stack }
 }
