@@ -403,8 +403,8 @@ impl PyTurn {
         name: &str,
         input: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
-        let request = approval_request(approval_id, tool_call_id, name, object(input, "input")?);
-        self.core.queue_tool_approval(request).map_err(|e| agent_err(py, &e))
+        let input = object(input, "input")?;
+        self.core.queue_tool_approval(approval_id, tool_call_id, name, input).map_err(|e| agent_err(py, &e))
     }
 
     /// Posts a reply; returns `(message_id, platform_thread_id)`.
@@ -460,9 +460,9 @@ impl PyTurn {
         input: Option<&Bound<'_, PyAny>>,
         rendered: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        let request = approval_request(approval_id, tool_call_id, name, object(input, "input")?);
+        let input = object(input, "input")?;
         let card = if rendered.is_instance(imports(py)?.mapping.bind(py))? {
-            Some(from_py(rendered)?).filter(|v| v.get("type").and_then(Value::as_str) == Some("tool-approval-card"))
+            Some(from_py(rendered)?).filter(Turn::is_approval_card)
         } else {
             None
         };
@@ -470,29 +470,13 @@ impl PyTurn {
             Some(_) => None,
             None => Some(content(rendered)?.map_err(|e| agent_err(py, &e))?),
         };
-        self.core.queue_tool_approval(request).map_err(|e| agent_err(py, &e))?;
+        self.core.queue_tool_approval(approval_id, tool_call_id, name, input).map_err(|e| agent_err(py, &e))?;
         match (card, message) {
             (Some(card), _) => self.post(py, |t| t.reply_approval_card(card)).map(drop),
             (None, Some(message)) => self.post(py, |t| t.reply(message, Vec::new())).map(drop),
             (None, None) => Ok(()),
         }
     }
-}
-
-fn approval_request(
-    approval_id: &str,
-    tool_call_id: &str,
-    name: &str,
-    input: Option<Map<String, Value>>,
-) -> Map<String, Value> {
-    let mut request = Map::new();
-    request.insert("approvalId".into(), approval_id.into());
-    request.insert("toolCallId".into(), tool_call_id.into());
-    request.insert("name".into(), name.into());
-    if let Some(input) = input {
-        request.insert("input".into(), Value::Object(input));
-    }
-    request
 }
 
 /// `(approve, deny)`: the action ids of an approval's buttons.

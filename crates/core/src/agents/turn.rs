@@ -284,13 +284,32 @@ impl Turn {
     }
 
     /// Queues an approval request `{approvalId, toolCallId, name, input?}`; one at a time until the next reply.
-    pub fn queue_tool_approval(&self, request: Map<String, Value>) -> Result<(), AgentError> {
+    pub fn queue_tool_approval(
+        &self,
+        approval_id: &str,
+        tool_call_id: &str,
+        name: &str,
+        input: Option<Map<String, Value>>,
+    ) -> Result<(), AgentError> {
         let mut s = lock(&self.state);
         if s.effects.approval.is_some() {
             return Err(AgentError::new("Only one tool approval request can be queued before the next reply"));
         }
+        let mut request = Map::new();
+        request.insert("approvalId".into(), approval_id.into());
+        request.insert("toolCallId".into(), tool_call_id.into());
+        request.insert("name".into(), name.into());
+        if let Some(input) = input {
+            request.insert("input".into(), Value::Object(input));
+        }
         s.effects.approval = Some(Value::Object(request));
         Ok(())
+    }
+
+    /// Whether a rendered approval message is Novu's own approval card (posted with
+    /// [`Turn::reply_approval_card`]) rather than content to reply with.
+    pub fn is_approval_card(rendered: &Value) -> bool {
+        rendered.get("type").and_then(Value::as_str) == Some("tool-approval-card")
     }
 
     /// Queues a tool's result `{toolCallId, toolName?, output, preview?}`.
@@ -457,10 +476,10 @@ mod tests {
     #[test]
     fn one_approval_request_at_a_time() {
         let t = turn("onMessage", Handlers::default(), json!({}));
-        let req = json!({"approvalId": "x", "toolCallId": "y", "name": "z"}).as_object().unwrap().clone();
-        t.queue_tool_approval(req.clone()).unwrap();
+        t.queue_tool_approval("x", "y", "z", None).unwrap();
+        assert_eq!(lock(&t.state).effects.approval, Some(json!({"approvalId": "x", "toolCallId": "y", "name": "z"})));
         assert_eq!(
-            t.queue_tool_approval(req).unwrap_err().message,
+            t.queue_tool_approval("x", "y", "z", None).unwrap_err().message,
             "Only one tool approval request can be queued before the next reply"
         );
     }
